@@ -1,0 +1,1 @@
+"""Passaparola: self-hosted employee advocacy."""

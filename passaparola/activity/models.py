@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Verb(models.TextChoices):
+    POST_PUBLISHED = "post_published", _("published a post")
+    POST_VIEWED = "post_viewed", _("read a post")
+    SHARE_CREATED = "share_created", _("shared a post")
+    CLICK_RECEIVED = "click_received", _("received a click")
+    CONVERSION = "conversion", _("brought a lead")
+
+
+class Activity(models.Model):
+    """One step a person took along the data flow; points, journey and insights read these."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities"
+    )
+    verb = models.CharField(max_length=20, choices=Verb.choices)
+    post = models.ForeignKey(
+        "content.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    network = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["person", "verb", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.verb}"

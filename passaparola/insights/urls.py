@@ -1,0 +1,10 @@
+from django.urls import path
+
+from passaparola.insights import views
+
+app_name = "insights"
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("impact/", views.impact, name="my_impact"),
+    path("people/<int:person_id>/impact/", views.impact, name="impact"),
+]

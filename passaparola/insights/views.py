@@ -1,0 +1,34 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from passaparola.insights.selectors import person_summary, programme_summary
+from passaparola.lib.http import AuthedRequest
+from passaparola.people.access import access_person_by_person, can_view_insights
+from passaparola.recognition.selectors import points_total, rank_of
+
+
+@login_required
+def dashboard(request: AuthedRequest) -> HttpResponse:
+    """The programme's last 30 days, for managers, editors and leadership."""
+    if not can_view_insights(request.user):
+        raise Http404
+    return render(request, "insights/dashboard.html", {"summary": programme_summary(days=30)})
+
+
+@login_required
+def impact(request: AuthedRequest, person_id: int | None = None) -> HttpResponse:
+    """What one person's sharing brought; their own page, or one they may read."""
+    person = (
+        request.user
+        if person_id is None
+        else access_person_by_person(request.user, person_id)
+    )
+    context = {
+        "person": person,
+        "is_self": person.pk == request.user.pk,
+        "summary": person_summary(person, days=30),
+        "points_all_time": points_total(person),
+        "rank": rank_of(person, days=30),
+    }
+    return render(request, "insights/impact.html", context)

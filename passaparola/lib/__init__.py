@@ -1,0 +1,1 @@
+"""Plain helpers that barely know Django."""

@@ -1,0 +1,64 @@
+"""Typed helpers that read settings from environment variables."""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+
+def envstr(name: str, default: str = "") -> str:
+    """Return a string setting; NAME_FILE, when set, names a file that holds the secret."""
+    file_path = os.environ.get(f"{name}_FILE")
+    if file_path:
+        return Path(file_path).read_text().strip()
+    return os.environ.get(name, default)
+
+
+def envbool(name: str, default: bool = False) -> bool:
+    """Return a boolean setting: 1, true, yes and on mean True."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def envint(name: str, default: int) -> int:
+    """Return an integer setting."""
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def envlist(name: str, default: str = "") -> list[str]:
+    """Return a comma separated setting as a list without blanks."""
+    return [item.strip() for item in envstr(name, default).split(",") if item.strip()]
+
+
+def email_settings(url: str) -> dict[str, object]:
+    """Translate an EMAIL_URL such as smtp+tls://user:pass@host:587 into Django settings."""
+    parts = urlsplit(url)
+    scheme = parts.scheme
+    backends = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "locmem": "django.core.mail.backends.locmem.EmailBackend",
+        "dummy": "django.core.mail.backends.dummy.EmailBackend",
+        "file": "django.core.mail.backends.filebased.EmailBackend",
+    }
+    if scheme in backends:
+        result: dict[str, object] = {"EMAIL_BACKEND": backends[scheme]}
+        if scheme == "file":
+            result["EMAIL_FILE_PATH"] = unquote(parts.path)
+        return result
+    if scheme not in {"smtp", "smtp+tls", "smtps", "submission"}:
+        raise ValueError(f"EMAIL_URL has an unknown scheme: {scheme!r}")
+    query = parse_qs(parts.query)
+    use_ssl = scheme == "smtps" or query.get("ssl") == ["true"]
+    use_tls = scheme in {"smtp+tls", "submission"} or query.get("tls") == ["true"]
+    default_port = 465 if use_ssl else (587 if use_tls else 25)
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or default_port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+    }

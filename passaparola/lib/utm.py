@@ -1,0 +1,15 @@
+"""Add UTM parameters to a destination address without disturbing what it already has."""
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+
+def merge_utm(url: str, params: dict[str, str]) -> str:
+    """Return `url` with the UTM `params` added; parameters already in the URL win."""
+    parts = urlsplit(url)
+    existing = parse_qsl(parts.query, keep_blank_values=True)
+    present = {name for name, _value in existing}
+    added = [(name, value) for name, value in params.items() if name not in present and value]
+    if not added:
+        return url
+    query = (parts.query + "&" if parts.query else "") + urlencode(added)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))

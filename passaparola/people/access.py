@@ -1,0 +1,44 @@
+"""Who may see or change what. Every read of another person's or team's data goes through here."""
+
+from django.http import Http404
+
+from passaparola.people.models import Membership, Person, Role
+
+MANAGERS = {Role.ADMIN}
+CONTENT_ROLES = {Role.ADMIN, Role.EDITOR}
+INSIGHT_ROLES = {Role.ADMIN, Role.EDITOR, Role.VIEWER}
+
+
+def can_manage_programme(person: Person) -> bool:
+    """Return True for programme managers."""
+    return person.is_authenticated and (person.role in MANAGERS or person.is_superuser)
+
+
+def can_edit_content(person: Person) -> bool:
+    """Return True for people who curate and publish posts."""
+    return person.is_authenticated and (person.role in CONTENT_ROLES or person.is_superuser)
+
+
+def can_view_insights(person: Person) -> bool:
+    """Return True for people who read the programme dashboard."""
+    return person.is_authenticated and (person.role in INSIGHT_ROLES or person.is_superuser)
+
+
+def led_team_ids(person: Person) -> set[int]:
+    """Return the ids of the teams this person leads."""
+    return set(
+        Membership.objects.filter(person=person, is_lead=True).values_list("team_id", flat=True)
+    )
+
+
+def access_person_by_person(viewer: Person, person_id: int) -> Person:
+    """Return the person whose impact the viewer may read, or raise Http404."""
+    person = Person.objects.filter(pk=person_id, is_active=True).first()
+    if person is None:
+        raise Http404
+    if person.pk == viewer.pk or can_view_insights(viewer):
+        return person
+    leads = led_team_ids(viewer)
+    if leads and Membership.objects.filter(person=person, team_id__in=leads).exists():
+        return person
+    raise Http404

@@ -1,0 +1,5 @@
+from django.contrib import admin
+
+from passaparola.programme.models import Programme
+
+admin.site.register(Programme)

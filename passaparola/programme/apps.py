@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class ProgrammeConfig(AppConfig):
+    name = "passaparola.programme"

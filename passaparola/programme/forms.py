@@ -1,0 +1,43 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from passaparola.programme.models import Programme
+
+MAX_LOGO_BYTES = 1_000_000
+
+
+class ProgrammeForm(forms.ModelForm):
+    default_language = forms.ChoiceField(label=_("Default language"), choices=settings.LANGUAGES)
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "company",
+            "logo",
+            "primary_colour",
+            "default_language",
+            "utm_campaign",
+            "points_per_share",
+            "points_per_click",
+        ]
+        widgets = {"primary_colour": forms.TextInput(attrs={"type": "color"})}
+
+    def clean_logo(self) -> object:
+        logo = self.cleaned_data.get("logo")
+        if not logo or logo == self.instance.logo:
+            return logo
+        if logo.size > MAX_LOGO_BYTES:
+            raise ValidationError(_("The logo must be smaller than 1 MB."))
+        try:
+            with Image.open(logo) as image:
+                image.verify()
+                if image.format not in {"PNG", "JPEG", "GIF", "WEBP"}:
+                    raise ValidationError(_("Use a PNG, JPEG, GIF or WebP image."))
+        except (UnidentifiedImageError, OSError) as error:
+            raise ValidationError(_("This file is not an image we can read.")) from error
+        logo.seek(0)
+        return logo

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from passaparola.programme import views
+
+app_name = "programme"
+urlpatterns = [
+    path("settings/", views.settings_view, name="settings"),
+    path("brand.css", views.brand_css, name="brand_css"),
+]

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Answer the load balancer's health check."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", include("passaparola.tracking.urls")),
+    path("", include("passaparola.content.urls")),
+    path("", include("passaparola.sharing.urls")),
+    path("", include("passaparola.people.urls")),
+    path("", include("passaparola.insights.urls")),
+    path("", include("passaparola.recognition.urls")),
+    path("programme/", include("passaparola.programme.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz),
+    # Uploaded logos are few and small; the app serves them itself, like its static files.
+    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+]

@@ -21,11 +21,7 @@ def posts_visible_to(person: Person) -> QuerySet[Post]:
 
 def feed_for(person: Person) -> QuerySet[Post]:
     """Return this person's feed, newest first, with what the cards need."""
-    return (
-        posts_visible_to(person)
-        .prefetch_related("captions")
-        .order_by("-published_at", "-pk")
-    )
+    return posts_visible_to(person).prefetch_related("captions").order_by("-published_at", "-pk")
 
 
 def access_post_by_person(person: Person, post_id: int) -> Post:

@@ -27,7 +27,9 @@ FEED_PAGE_SIZE = 20
 def feed(request: AuthedRequest) -> HttpResponse:
     """The posts picked for this person, newest first."""
     page = Paginator(feed_for(request.user), FEED_PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "content/_feed_page.html" if request.headers.get("HX-Request") else "content/feed.html"
+    template = (
+        "content/_feed_page.html" if request.headers.get("HX-Request") else "content/feed.html"
+    )
     return render(request, template, {"page": page})
 
 

@@ -19,11 +19,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 @login_required
 def impact(request: AuthedRequest, person_id: int | None = None) -> HttpResponse:
     """What one person's sharing brought; their own page, or one they may read."""
-    person = (
-        request.user
-        if person_id is None
-        else access_person_by_person(request.user, person_id)
-    )
+    person = request.user if person_id is None else access_person_by_person(request.user, person_id)
     context = {
         "person": person,
         "is_self": person.pk == request.user.pk,

@@ -17,7 +17,9 @@ class Bar:
 def daily_series(counts: dict[date, int], *, end: date, days: int) -> list[tuple[date, int]]:
     """Return (day, count) for each of the `days` days up to `end`, filling gaps with 0."""
     start = end - timedelta(days=days - 1)
-    return [(start + timedelta(days=i), counts.get(start + timedelta(days=i), 0)) for i in range(days)]
+    return [
+        (start + timedelta(days=i), counts.get(start + timedelta(days=i), 0)) for i in range(days)
+    ]
 
 
 def bars(

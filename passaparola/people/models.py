@@ -22,7 +22,9 @@ class PersonManager(BaseUserManager["Person"]):
         person.save(using=self._db)
         return person
 
-    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> "Person":
+    def create_superuser(
+        self, email: str, password: str | None = None, **fields: object
+    ) -> "Person":
         fields.update(is_staff=True, is_superuser=True, role=Role.ADMIN)
         return self.create_user(email, password, **fields)
 
@@ -38,7 +40,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("can use the Django admin"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
-    teams = models.ManyToManyField("Team", through="Membership", related_name="people")
+    teams: "models.ManyToManyField[Team, Membership]" = models.ManyToManyField(
+        "Team", through="Membership", related_name="people"
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -27,9 +27,7 @@ def points_total(person: Person, days: int | None = None) -> int:
     return entries.aggregate(total=Sum("points"))["total"] or 0
 
 
-def leaderboard(
-    *, days: int | None, team_id: int | None = None, limit: int = 50
-) -> list[Standing]:
+def leaderboard(*, days: int | None, team_id: int | None = None, limit: int = 50) -> list[Standing]:
     """Return the top people by points in the period, skipping those who hide from boards."""
     entries = PointsEntry.objects.filter(
         person__is_active=True, person__hide_from_leaderboards=False

@@ -40,9 +40,7 @@ def share_options(*, person: Person, post: Post) -> list[ShareOption]:
                 )
         except IntegrityError:
             pass  # a concurrent request created them; read them back below
-        links = {
-            link.network: link for link in ShortLink.objects.filter(person=person, post=post)
-        }
+        links = {link.network: link for link in ShortLink.objects.filter(person=person, post=post)}
     text = caption_for(post)
     return [
         ShareOption(

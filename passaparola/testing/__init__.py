@@ -17,6 +17,16 @@ class BaseTestCase(TestCase):
     and Lena leads the Sales team.
     """
 
+    sales: Team
+    support: Team
+    alice: Person
+    bob: Person
+    charlie: Person
+    erin: Person
+    vera: Person
+    adam: Person
+    lena: Person
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.sales = Team.objects.create(name="Sales")

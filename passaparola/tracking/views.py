@@ -10,7 +10,7 @@ from passaparola.tracking.services import click_record
 
 @require_safe
 def redirect(request: HttpRequest, code: str) -> HttpResponse:
-    """Send the visitor on to the post, recording the click first (HEAD is answered, not counted)."""
+    """Send the visitor on to the post, recording the click first; HEAD is not counted."""
     link = ShortLink.objects.select_related("post").filter(code=code).first()
     if link is None:
         return render(request, "tracking/unknown_link.html", status=404)

@@ -9,7 +9,7 @@ from passaparola.lib.env import email_settings, envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(envstr("DATA_DIR", str(BASE_DIR.parent / "var")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 DEBUG = envbool("DEBUG", False)
 _INSECURE_KEY = "embedded-mode-only-not-secret-set-SECRET_KEY-in-production"

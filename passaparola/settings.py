@@ -12,7 +12,8 @@ DATA_DIR = Path(envstr("DATA_DIR", str(BASE_DIR.parent / "var")))
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 DEBUG = envbool("DEBUG", False)
-_INSECURE_KEY = "embedded-mode-only-not-secret-set-SECRET_KEY-in-production"
+# The "django-insecure-" prefix makes `check --deploy` refuse this key in production.
+_INSECURE_KEY = "django-insecure-embedded-mode-only-set-SECRET_KEY-in-production"
 SECRET_KEY = envstr("SECRET_KEY", _INSECURE_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 SITE_URL = envstr("SITE_URL", "http://localhost:8000").rstrip("/")
@@ -166,6 +167,9 @@ if envbool("SECURE_COOKIES", SITE_URL.startswith("https://")):
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a lasting commitment for the whole domain: opt in, not by default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # The load balancer's health check reaches the app over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

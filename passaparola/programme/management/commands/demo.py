@@ -78,155 +78,155 @@ TEAM_WEIGHTS = {
     "Leadership": 3,
 }
 
-C, I, E = Post.Type.COMPANY, Post.Type.INDUSTRY, Post.Type.EMPLOYEE
+COMPANY, INDUSTRY, EMPLOYEE = Post.Type.COMPANY, Post.Type.INDUSTRY, Post.Type.EMPLOYEE
 ACME = "https://acme.example"
 EXAMPLE = "https://example.com"
 
 # (content type, title, description, url, target teams: empty means everyone)
 POSTS: list[tuple[str, str, str, str, tuple[str, ...]]] = [
-    (C, "Acme opens its new Amsterdam office on the IJ",
+    (COMPANY, "Acme opens its new Amsterdam office on the IJ",
      "Eighty desks, a roof terrace and room to double the Benelux team by next year.",
      f"{ACME}/news/amsterdam-office", ()),
-    (C, "Introducing Acme Route 5: planning that learns from every delivery",
+    (COMPANY, "Introducing Acme Route 5: planning that learns from every delivery",
      "Route 5 compares every plan with what really happened on the road and gets better each week.",
      f"{ACME}/product/route-5", ()),
-    (C, "Acme named a Leader in the 2026 Warehouse Software Landscape",
+    (COMPANY, "Acme named a Leader in the 2026 Warehouse Software Landscape",
      "Analysts scored us highest for ease of rollout and customer support.",
      f"{ACME}/news/leader-2026-landscape", ()),
-    (C, "Q1 in numbers: 40 new customers and our best retention yet",
+    (COMPANY, "Q1 in numbers: 40 new customers and our best retention yet",
      "A look at the quarter: where we grew, what customers asked for, and what comes next.",
      f"{ACME}/news/q1-2026-results", ("Leadership", "Sales")),
-    (C, "Acme and Ferrovie Nord partner on low-emission freight planning",
+    (COMPANY, "Acme and Ferrovie Nord partner on low-emission freight planning",
      "Together we will plan combined rail and road routes for shippers in northern Italy.",
      f"{ACME}/news/ferrovie-nord-partnership", ()),
-    (C, "How Van Dijk Logistics cut empty kilometres by 18% with Acme",
+    (COMPANY, "How Van Dijk Logistics cut empty kilometres by 18% with Acme",
      "A family carrier from Rotterdam on what changed after six months with Acme Route.",
      f"{ACME}/customers/van-dijk-logistics", ("Sales", "Customer Success")),
-    (C, "Acme achieves ISO 27001 certification for all three offices",
+    (COMPANY, "Acme achieves ISO 27001 certification for all three offices",
      "Milan, Amsterdam and London passed the audit: what it means for our customers' data.",
      f"{ACME}/news/iso-27001", ()),
-    (C, "Join us at LogiMAT 2026: hall 8, stand C42",
+    (COMPANY, "Join us at LogiMAT 2026: hall 8, stand C42",
      "Come and see Route 5 live, and meet the team that built it.",
      f"{ACME}/events/logimat-2026", ()),
-    (C, "Webinar: planning peak season without overtime",
+    (COMPANY, "Webinar: planning peak season without overtime",
      "Forty-five minutes with two of our customers on planning the busiest weeks of the year.",
      f"{ACME}/events/webinar-peak-season", ("Sales", "Customer Success")),
-    (C, "Our 2025 sustainability report: where we met our goals and where we did not",
+    (COMPANY, "Our 2025 sustainability report: where we met our goals and where we did not",
      "Emissions, travel, suppliers and the targets we missed, in plain numbers.",
      f"{ACME}/sustainability/report-2025", ()),
-    (C, "Acme Route now speaks Italian, Dutch and German",
+    (COMPANY, "Acme Route now speaks Italian, Dutch and German",
      "Planners and drivers can now use every screen of Route in their own language.",
      f"{ACME}/product/route-languages", ()),
-    (C, "Customer story: how Northgate Foods ships 12,000 orders a day",
+    (COMPANY, "Customer story: how Northgate Foods ships 12,000 orders a day",
      "Chilled and frozen, from one warehouse, with two planners and Acme Dock.",
      f"{ACME}/customers/northgate-foods", ()),
-    (C, "We are hiring 25 engineers in Milan and Amsterdam",
+    (COMPANY, "We are hiring 25 engineers in Milan and Amsterdam",
      "Backend, data and mobile roles, hybrid, with a relocation package.",
      f"{ACME}/careers/engineering-2026", ()),
-    (C, "Acme joins the Open Logistics Data Initiative",
+    (COMPANY, "Acme joins the Open Logistics Data Initiative",
      "We are committing our route data formats to an open standard.",
      f"{ACME}/news/open-logistics-data", ()),
-    (C, "New in Acme Dock: real-time yard visibility",
+    (COMPANY, "New in Acme Dock: real-time yard visibility",
      "See every trailer on the yard, its dock slot and its waiting time, as it happens.",
      f"{ACME}/product/dock-yard-visibility", ()),
-    (C, "Acme Connect returns to Milan on 14 May",
+    (COMPANY, "Acme Connect returns to Milan on 14 May",
      "Our customer conference: talks, workshops and a dinner on the Navigli.",
      f"{ACME}/events/acme-connect-2026", ()),
-    (I, "Five trends reshaping European last-mile delivery in 2026",
+    (INDUSTRY, "Five trends reshaping European last-mile delivery in 2026",
      "Parcel lockers, cargo bikes and low-emission zones are changing the last mile.",
      f"{EXAMPLE}/research/last-mile-trends-2026", ()),
-    (I, "Why warehouse robots still need good planners",
+    (INDUSTRY, "Why warehouse robots still need good planners",
      "Automation moves the bottleneck; it does not remove it.",
      f"{EXAMPLE}/insights/robots-need-planners", ()),
-    (I, "The real cost of empty kilometres in road freight",
+    (INDUSTRY, "The real cost of empty kilometres in road freight",
      "One truck in five drives empty in Europe. What that costs, and who pays.",
      f"{EXAMPLE}/analysis/empty-kilometres", ()),
-    (I, "What the EU's new emissions reporting rules mean for shippers",
+    (INDUSTRY, "What the EU's new emissions reporting rules mean for shippers",
      "From 2026 shippers report transport emissions per shipment. A practical summary.",
      f"{EXAMPLE}/policy/eu-emissions-reporting", ()),
-    (I, "Reshoring, nearshoring and the return of the regional warehouse",
+    (INDUSTRY, "Reshoring, nearshoring and the return of the regional warehouse",
      "Supply chains are getting shorter, and warehouses are moving closer to customers.",
      f"{EXAMPLE}/insights/regional-warehouses", ()),
-    (I, "A practical guide to forecasting demand after a bad year",
+    (INDUSTRY, "A practical guide to forecasting demand after a bad year",
      "How to stop last year's disruption from distorting next year's plan.",
      f"{EXAMPLE}/guides/forecasting-after-disruption", ()),
-    (I, "Rail or road? The numbers behind intermodal freight",
+    (INDUSTRY, "Rail or road? The numbers behind intermodal freight",
      "Cost, time and emissions on six European corridors, compared.",
      f"{EXAMPLE}/analysis/intermodal-numbers", ()),
-    (I, "How AI planning tools are changing the dispatcher's job",
+    (INDUSTRY, "How AI planning tools are changing the dispatcher's job",
      "Dispatchers spend less time on puzzles and more on exceptions and people.",
      f"{EXAMPLE}/insights/ai-and-dispatchers", ()),
-    (I, "Cold chain logistics: lessons from the pharmaceutical industry",
+    (INDUSTRY, "Cold chain logistics: lessons from the pharmaceutical industry",
      "What food distributors can borrow from the strictest supply chain there is.",
      f"{EXAMPLE}/insights/cold-chain-lessons", ()),
-    (I, "The driver shortage is a planning problem too",
+    (INDUSTRY, "The driver shortage is a planning problem too",
      "Better schedules keep drivers longer. The data from 40 European carriers.",
      f"{EXAMPLE}/research/driver-shortage-planning", ()),
-    (I, "Benchmark: order accuracy across 300 European warehouses",
+    (INDUSTRY, "Benchmark: order accuracy across 300 European warehouses",
      "The median, the best, and what the best do differently.",
      f"{EXAMPLE}/research/order-accuracy-benchmark", ("Customer Success", "Engineering")),
-    (I, "Green warehouses: what actually reduces energy use",
+    (INDUSTRY, "Green warehouses: what actually reduces energy use",
      "Solar roofs get the headlines; lighting, doors and scheduling get the savings.",
      f"{EXAMPLE}/insights/green-warehouses", ()),
-    (I, "Returns are the new peak season",
+    (INDUSTRY, "Returns are the new peak season",
      "Online returns now peak in January. How warehouses are adapting.",
      f"{EXAMPLE}/analysis/returns-peak", ()),
-    (I, "Data sharing between shippers and carriers: a primer",
+    (INDUSTRY, "Data sharing between shippers and carriers: a primer",
      "Which data to share, in what format, and how to keep control of it.",
      f"{EXAMPLE}/guides/shipper-carrier-data", ()),
-    (E, "A day in the life of a Customer Success manager in Milan",
+    (EMPLOYEE, "A day in the life of a Customer Success manager in Milan",
      "Chiara on onboarding calls, warehouse visits and the best espresso near the office.",
      f"{ACME}/life/day-in-customer-success", ()),
-    (E, "Meet the team behind Acme Route's new planning engine",
+    (EMPLOYEE, "Meet the team behind Acme Route's new planning engine",
      "Six engineers, two countries, one very large optimisation problem.",
      f"{ACME}/life/route-engine-team", ()),
-    (E, "From warehouse floor to product manager: Noor's story",
+    (EMPLOYEE, "From warehouse floor to product manager: Noor's story",
      "Noor started as a picker; today she decides what Acme Dock does next.",
      f"{ACME}/life/noor-story", ()),
-    (E, "What we learned from our first four-day hackathon",
+    (EMPLOYEE, "What we learned from our first four-day hackathon",
      "Twenty-two projects, three of them already in the product.",
      f"{ACME}/life/hackathon-2026", ("Engineering",)),
-    (E, "Acme volunteers planted 2,000 trees in the Veluwe",
+    (EMPLOYEE, "Acme volunteers planted 2,000 trees in the Veluwe",
      "Sixty of us spent a Saturday with spades instead of laptops.",
      f"{ACME}/life/veluwe-trees", ()),
-    (E, "Why we made Friday afternoons meeting-free",
+    (EMPLOYEE, "Why we made Friday afternoons meeting-free",
      "Six months in: what happened to focus, to meetings and to the rest of the week.",
      f"{ACME}/life/meeting-free-fridays", ()),
-    (E, "Our engineering interns on their first three months",
+    (EMPLOYEE, "Our engineering interns on their first three months",
      "Four interns on shipping code to production in their second week.",
      f"{ACME}/life/interns-2026", ()),
-    (E, "Parents at Acme: how we rebuilt our parental leave policy",
+    (EMPLOYEE, "Parents at Acme: how we rebuilt our parental leave policy",
      "Sixteen weeks for every parent, in every country we work in.",
      f"{ACME}/life/parental-leave", ()),
-    (E, "Sales kick-off 2026: the photos",
+    (EMPLOYEE, "Sales kick-off 2026: the photos",
      "Two days in Amsterdam, one boat trip, and a new record for the quiz.",
      f"{ACME}/life/sales-kickoff-2026", ("Sales",)),
-    (E, "Ask an engineer: how we test route plans before they reach a driver",
+    (EMPLOYEE, "Ask an engineer: how we test route plans before they reach a driver",
      "Simulated days, replayed traffic and a very patient test fleet.",
      f"{ACME}/life/testing-route-plans", ()),
 ]  # fmt: skip
 
 DRAFTS: list[tuple[str, str, str, str, tuple[str, ...]]] = [
-    (C, "Acme Route 5.1 release notes",
+    (COMPANY, "Acme Route 5.1 release notes",
      "Faster re-planning, a new driver app and forty smaller improvements.",
      f"{ACME}/product/route-5-1", ()),
-    (E, "Behind the scenes of our London office move",
+    (EMPLOYEE, "Behind the scenes of our London office move",
      "Boxes, plants and one lost coffee machine.",
      f"{ACME}/life/london-office-move", ()),
 ]  # fmt: skip
 
 CAPTIONS: dict[str, list[str]] = {
-    C: [
+    COMPANY: [
         "Big news from us at Acme: {title}",
         "Proud of the team that made this happen. {title}",
         "If you work in logistics, this one is worth a look.",
     ],
-    I: [
+    INDUSTRY: [
         "A good read on where our industry is heading: {title}",
         "I keep coming back to this question. Curious what others in logistics think.",
         "Interesting numbers in here, especially for anyone who plans freight.",
     ],
-    E: [
+    EMPLOYEE: [
         "This is why I like working at Acme.",
         "Meet some of my colleagues: {title}",
         "A look behind the scenes at Acme.",
@@ -250,13 +250,15 @@ HUMAN_AGENTS = [
 ]
 
 BOT_AGENTS = {
-    "linkedin": "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+    "linkedin": (
+        "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)"
+    ),
     "facebook": "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
     "x": "Twitterbot/1.0",
     "slack": "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
     "whatsapp": "WhatsApp/2.23.20.0 A",
     "mastodon": "http.rb/5.1.1 (Mastodon/4.2.1; +https://mastodon.social/) Bot",
-}  # fmt: skip
+}
 
 # Where people click from on each network; WhatsApp and many mail apps send no referrer.
 REFERRERS = {
@@ -392,7 +394,9 @@ class Demo:
                     role=role,
                     language=language,
                     password=password,
+                    # Like createsuperuser, so the demo admin can open the Django admin too.
                     is_staff=role == Role.ADMIN,
+                    is_superuser=role == Role.ADMIN,
                     date_joined=self.now - timedelta(days=days_ago, hours=self.rng.randint(0, 9)),
                 )
             )
@@ -433,15 +437,15 @@ class Demo:
             posts.append(self._post(spec, editors, Post.State.PUBLISHED, created, published))
             specs.append(spec)
         for spec in DRAFTS:
-            created = self.now - timedelta(days=self.rng.randint(1, 4), hours=self.rng.randint(1, 8))
+            created = self.now - timedelta(
+                days=self.rng.randint(1, 4), hours=self.rng.randint(1, 8)
+            )
             posts.append(self._post(spec, editors, Post.State.DRAFT, created, None))
             specs.append(spec)
         self.posts = Post.objects.bulk_create(posts)
-        through = []
-        captions = []
-        for post, (content_type, title, _desc, _url, teams) in zip(
-            self.posts, specs, strict=True
-        ):
+        through: list[Any] = []  # the generated model behind Post.teams
+        captions: list[Caption] = []
+        for post, (content_type, title, _desc, _url, teams) in zip(self.posts, specs, strict=True):
             self.post_teams[post.pk] = teams
             through.extend(
                 Post.teams.through(post_id=post.pk, team_id=self.teams[name].pk) for name in teams
@@ -512,9 +516,11 @@ class Demo:
             networks = self._networks(stage)
             wanted = self.rng.randint(*stage.shares)
             # Cover every chosen network first, so multi-channel people really use 3 or more.
-            plan = networks + [
-                self.rng.choice(networks) for _ in range(max(0, wanted - len(networks)))
-            ]
+            plan = networks + self.rng.choices(
+                networks,
+                weights=[NETWORK_WEIGHTS[network] for network in networks],
+                k=max(0, wanted - len(networks)),
+            )
             used: set[tuple[int, str]] = set()
             for network in plan:
                 post = self.rng.choice(feed)
@@ -528,18 +534,22 @@ class Demo:
                 self._activity(person, Verb.POST_VIEWED, post, "", viewed)
                 self._activity(person, Verb.SHARE_CREATED, post, network, at)
                 link = ShortLink(person=person, post=post, network=network, created_at=at)
-                text = self.rng.choice(self.captions[post.pk]) if NETWORKS[network].takes_text else ""
+                text = (
+                    self.rng.choice(self.captions[post.pk]) if NETWORKS[network].takes_text else ""
+                )
                 links.append(link)
                 shares.append(
                     Share(
-                        link=link, person=person, post=post, network=network, text=text,
+                        link=link,
+                        person=person,
+                        post=post,
+                        network=network,
+                        text=text,
                         created_at=at,
                     )
-                )  # fmt: skip
+                )
+        # Saving the shares after their links fills in the link ids Django now knows.
         ShortLink.objects.bulk_create(links, batch_size=1000)
-        for share in shares:
-            # The link got its primary key only now; point the share at it again.
-            share.link = share.link
         Share.objects.bulk_create(shares, batch_size=1000)
         PointsEntry.objects.bulk_create(
             [
@@ -574,9 +584,7 @@ class Demo:
             del pool[network]
         return chosen
 
-    def _activity(
-        self, person: Person, verb: str, post: Post, network: str, at: datetime
-    ) -> None:
+    def _activity(self, person: Person, verb: str, post: Post, network: str, at: datetime) -> None:
         self.activities.append(
             Activity(person=person, verb=verb, post=post, network=network, created_at=at)
         )
@@ -607,11 +615,10 @@ class Demo:
                 clicks.append(self._bot_click(link, agent, min(at, self.now)))
         # Links pasted in Slack or on Mastodon bring more bots: about a quarter of all visits.
         others = list(BOT_AGENTS.values())
-        while len(clicks) - humans < round(humans / 3):
+        while drawing and len(clicks) - humans < round(humans / 3):
             link = self.rng.choice(drawing)
-            clicks.append(
-                self._bot_click(link, self.rng.choice(others), self._between(link.created_at, 48, 24 * 20))
-            )  # fmt: skip
+            at = self._between(link.created_at, mean_hours=48, cap_hours=24 * 20)
+            clicks.append(self._bot_click(link, self.rng.choice(others), at))
         clicks.sort(key=lambda click: click.created_at)
         Click.objects.bulk_create(clicks, batch_size=2000)
         points = self.programme.points_per_click
@@ -631,12 +638,14 @@ class Demo:
                     created_at=click.created_at,
                 )
             )
-            self._activity(link.person, Verb.CLICK_RECEIVED, link.post, link.network, click.created_at)
+            self._activity(
+                link.person, Verb.CLICK_RECEIVED, link.post, link.network, click.created_at
+            )
         PointsEntry.objects.bulk_create(entries, batch_size=2000)
         self.counts["human_clicks"] = humans
         self.counts["bot_clicks"] = len(clicks) - humans
-        self.counts["points"] = sum(
-            entry.points for entry in PointsEntry.objects.filter(person__email__endswith=DOMAIN)
+        self.counts["points"] = (
+            self.counts["shares"] * self.programme.points_per_share + humans * points
         )
 
     def _human_clicks(self, link: ShortLink, count: int) -> list[Click]:

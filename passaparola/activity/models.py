@@ -10,6 +10,11 @@ class Verb(models.TextChoices):
     SHARE_CREATED = "share_created", _("shared a post")
     CLICK_RECEIVED = "click_received", _("received a click")
     CONVERSION = "conversion", _("brought a lead")
+    REACTION = "reaction", _("reacted to a post")
+    COMMENT = "comment", _("commented on a post")
+    SUGGESTION_MADE = "suggestion_made", _("suggested content")
+    SUGGESTION_ACCEPTED = "suggestion_accepted", _("had a suggestion accepted")
+    NETWORK_CONNECTED = "network_connected", _("connected a network")
 
 
 class Activity(models.Model):

@@ -13,6 +13,7 @@ from passaparola.lib.charts import Bar, bars, daily_series
 from passaparola.people.models import Person
 from passaparola.recognition.models import PointsEntry
 from passaparola.sharing.models import Share
+from passaparola.sharing.networks import NETWORKS
 from passaparola.tracking.models import Click
 
 
@@ -43,6 +44,20 @@ def _click_counts(clicks: QuerySet[Click]) -> dict[str, int]:
         bots=Count("pk", filter=Q(is_bot=True)),
         unique=Count("visitor", filter=Q(is_bot=False), distinct=True),
     )
+
+
+def _by_network(clicks: QuerySet[Click]) -> list[dict[str, object]]:
+    rows = list(
+        clicks.values(network=F("link__network"))
+        .annotate(
+            human=Count("pk", filter=Q(is_bot=False)), bots=Count("pk", filter=Q(is_bot=True))
+        )
+        .order_by("-human")
+    )
+    for row in rows:
+        network = NETWORKS.get(str(row["network"]))
+        row["label"] = network.label if network else row["network"]
+    return rows
 
 
 def programme_summary(*, days: int = 30) -> Summary:
@@ -95,13 +110,7 @@ def programme_summary(*, days: int = 30) -> Summary:
         .order_by("-human_clicks")
         .values("pk", "name", "human_clicks")[:10]
     )
-    summary.by_network = list(
-        clicks.values(network=F("link__network"))
-        .annotate(
-            human=Count("pk", filter=Q(is_bot=False)), bots=Count("pk", filter=Q(is_bot=True))
-        )
-        .order_by("-human")
-    )
+    summary.by_network = _by_network(clicks)
     return summary
 
 
@@ -133,11 +142,5 @@ def person_summary(person: Person, *, days: int = 30) -> Summary:
         .annotate(human_clicks=Count("pk"))
         .order_by("-human_clicks")[:10]
     )
-    summary.by_network = list(
-        clicks.values(network=F("link__network"))
-        .annotate(
-            human=Count("pk", filter=Q(is_bot=False)), bots=Count("pk", filter=Q(is_bot=True))
-        )
-        .order_by("-human")
-    )
+    summary.by_network = _by_network(clicks)
     return summary

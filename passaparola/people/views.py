@@ -14,6 +14,11 @@ from passaparola.people.models import Person
 from passaparola.people.services import login_code_check, login_code_create, person_set_language
 
 
+def _code_form(data: object = None) -> CodeRequestForm:
+    # Its own ids, so each label on the login page leads to its own field.
+    return CodeRequestForm(data, auto_id="code_%s")  # type: ignore[arg-type]
+
+
 def _safe_next(request: HttpRequest, default: str = "content:feed") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
@@ -43,13 +48,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if person is not None:
             return _login_and_go(request, person)  # type: ignore[arg-type]
         form.add_error(None, _("That email and password do not match an account."))
-    return render(request, "people/login.html", {"form": form, "code_form": CodeRequestForm()})
+    return render(request, "people/login.html", {"form": form, "code_form": _code_form()})
 
 
 @require_POST
 def code_request(request: HttpRequest) -> HttpResponse:
     """Email a one-time login code; the answer never reveals whether the account exists."""
-    form = CodeRequestForm(request.POST)
+    form = _code_form(request.POST)
     if not form.is_valid():
         return render(
             request,

@@ -15,7 +15,8 @@ def programme_get() -> Programme:
 def programme_update(*, programme: Programme, fields: dict[str, object]) -> Programme:
     """Change the named settings of the programme."""
     for name, value in fields.items():
-        setattr(programme, name, value)
+        # The field knows its form values: a cleared logo arrives as False and becomes "".
+        Programme._meta.get_field(name).save_form_data(programme, value)  # type: ignore[union-attr]
     programme.full_clean()
     programme.save(update_fields=[*fields.keys(), "updated_at"])
     return programme

@@ -1,0 +1,80 @@
+"""Who may read the programme dashboard and whose impact pages."""
+
+from django.urls import reverse
+
+from passaparola.people.models import Person
+from passaparola.testing import BaseTestCase
+
+
+class DashboardAccessTests(BaseTestCase):
+    def test_members_and_team_leads_get_404_on_the_dashboard(self) -> None:
+        for person in (self.alice, self.charlie, self.lena):
+            with self.subTest(person=person.name):
+                self.login(person)
+                response = self.client.get(reverse("insights:dashboard"))
+                self.assertEqual(response.status_code, 404)
+
+    def test_the_admin_the_editor_and_the_viewer_open_the_dashboard(self) -> None:
+        for person in (self.adam, self.erin, self.vera):
+            with self.subTest(person=person.name):
+                self.login(person)
+                response = self.client.get(reverse("insights:dashboard"))
+                self.assertContains(response, "Programme dashboard")
+
+    def test_the_dashboard_requires_login(self) -> None:
+        response = self.client.get(reverse("insights:dashboard"))
+
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(response["Location"].startswith(reverse("people:login")))
+
+
+class ImpactAccessTests(BaseTestCase):
+    def impact_of(self, viewer: Person, person: Person) -> int:
+        self.login(viewer)
+        return self.client.get(reverse("insights:impact", args=[person.pk])).status_code
+
+    def test_a_person_opens_their_own_impact_page(self) -> None:
+        self.login(self.alice)
+
+        response = self.client.get(reverse("insights:my_impact"))
+
+        self.assertContains(response, "My impact")
+
+    def test_a_person_may_open_their_own_impact_page_by_its_number(self) -> None:
+        self.assertEqual(self.impact_of(self.alice, self.alice), 200)
+
+    def test_an_outsider_gets_404_on_a_members_impact_page(self) -> None:
+        self.assertEqual(self.impact_of(self.charlie, self.alice), 404)
+
+    def test_a_teammate_gets_404_on_a_members_impact_page(self) -> None:
+        self.assertEqual(self.impact_of(self.bob, self.alice), 404)
+
+    def test_the_team_lead_opens_the_impact_page_of_their_team_member(self) -> None:
+        self.login(self.lena)
+
+        response = self.client.get(reverse("insights:impact", args=[self.alice.pk]))
+
+        self.assertContains(response, "Impact of Alice Example")
+
+    def test_a_team_lead_gets_404_on_someone_outside_their_teams(self) -> None:
+        self.assertEqual(self.impact_of(self.lena, self.charlie), 404)
+
+    def test_the_admin_and_the_viewer_open_any_members_impact_page(self) -> None:
+        for viewer in (self.adam, self.vera, self.erin):
+            with self.subTest(viewer=viewer.name):
+                self.assertEqual(self.impact_of(viewer, self.alice), 200)
+                self.assertEqual(self.impact_of(viewer, self.charlie), 200)
+
+    def test_an_unknown_or_inactive_person_gives_404_even_to_the_admin(self) -> None:
+        Person.objects.filter(pk=self.bob.pk).update(is_active=False)
+
+        self.assertEqual(self.impact_of(self.adam, self.bob), 404)
+        self.login(self.adam)
+        self.assertEqual(self.client.get("/people/999999/impact/").status_code, 404)
+
+    def test_impact_pages_require_login(self) -> None:
+        for url in (reverse("insights:my_impact"), reverse("insights:impact", args=[1])):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 302)
+                self.assertTrue(response["Location"].startswith(reverse("people:login")))

@@ -1,0 +1,195 @@
+"""Programme settings: only managers change them, and the branding shows on every page."""
+
+import io
+import shutil
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from passaparola.programme.forms import MAX_LOGO_BYTES
+from passaparola.programme.models import Programme
+from passaparola.programme.services import programme_get
+from passaparola.testing import BaseTestCase
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
+
+def image_file(name: str, image_format: str, size: tuple[int, int] = (4, 4)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (31, 111, 235)).save(buffer, format=image_format)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{image_format.lower()}")
+
+
+class ProgrammeSettingsTests(BaseTestCase):
+    media_root: str
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        cls.media_root = tempfile.mkdtemp(prefix="passaparola-media-")
+        cls.addClassCleanup(shutil.rmtree, cls.media_root, ignore_errors=True)
+        media = override_settings(MEDIA_ROOT=cls.media_root)
+        media.enable()
+        cls.addClassCleanup(media.disable)
+
+    def form_data(self, **changes: object) -> dict[str, object]:
+        programme = programme_get()
+        data: dict[str, object] = {
+            "name": programme.name,
+            "company": programme.company,
+            "primary_colour": programme.primary_colour,
+            "default_language": programme.default_language,
+            "utm_campaign": programme.utm_campaign,
+            "points_per_share": programme.points_per_share,
+            "points_per_click": programme.points_per_click,
+        }
+        data.update(changes)
+        return data
+
+    def save(self, **changes: object) -> "TestResponse":
+        self.login(self.adam)
+        return self.client.post(reverse("programme:settings"), self.form_data(**changes))
+
+    def test_only_programme_managers_reach_the_settings(self) -> None:
+        for person in (self.alice, self.lena, self.erin, self.vera):
+            with self.subTest(person=person.name):
+                self.login(person)
+                self.assertEqual(self.client.get(reverse("programme:settings")).status_code, 404)
+                response = self.client.post(
+                    reverse("programme:settings"), self.form_data(name="Taken over")
+                )
+                self.assertEqual(response.status_code, 404)
+        self.assertEqual(programme_get().name, "Passaparola")
+        self.login(self.adam)
+        self.assertContains(self.client.get(reverse("programme:settings")), "Programme settings")
+
+    def test_the_settings_require_login(self) -> None:
+        response = self.client.get(reverse("programme:settings"))
+
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(response["Location"].startswith(reverse("people:login")))
+
+    def test_a_new_name_and_colour_show_on_every_page(self) -> None:
+        response = self.save(name="Acme Voices", primary_colour="#c0ffee")
+
+        self.assertRedirects(response, reverse("programme:settings"), fetch_redirect_response=False)
+        self.assertContains(
+            self.client.get(response["Location"]), "The programme settings are saved."
+        )
+        self.login(self.alice)
+        for url in (reverse("content:feed"), reverse("recognition:leaderboard")):
+            with self.subTest(url=url):
+                self.assertContains(self.client.get(url), "Acme Voices")
+        self.client.logout()
+        self.assertContains(self.client.get(reverse("people:login")), "Log in to Acme Voices")
+        css = self.client.get(reverse("programme:brand_css"))
+        self.assertEqual(css["Content-Type"], "text/css")
+        self.assertIn("--primary: #c0ffee;", css.content.decode())
+
+    def test_the_stylesheet_address_changes_when_the_settings_change(self) -> None:
+        Programme.objects.filter(pk=programme_get().pk).update(
+            updated_at=timezone.now() - timedelta(days=1)
+        )
+        self.login(self.alice)
+        before = self.client.get(reverse("content:feed")).content.decode()
+
+        self.save(primary_colour="#123456")
+
+        self.login(self.alice)
+        after = self.client.get(reverse("content:feed")).content.decode()
+        link = reverse("programme:brand_css") + "?v="
+        self.assertIn(link, after)
+        self.assertNotEqual(before.split(link)[1].split('"')[0], after.split(link)[1].split('"')[0])
+
+    def test_an_invalid_colour_is_refused_and_changes_nothing(self) -> None:
+        for colour in ("red", "#12345", "#12345g", "#1234567", "#fff; } body { display: none"):
+            with self.subTest(colour=colour):
+                response = self.save(name="Acme Voices", primary_colour=colour)
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, '<div class="field has-error">', count=1)
+                self.assertContains(response, 'aria-describedby="id_primary_colour_error"')
+                if len(colour) <= 7:
+                    self.assertContains(response, "Enter a colour such as #1f6feb.")
+        programme = programme_get()
+        self.assertEqual((programme.name, programme.primary_colour), ("Passaparola", "#1f6feb"))
+        self.assertIn(
+            "--primary: #1f6feb;", self.client.get(reverse("programme:brand_css")).content.decode()
+        )
+
+    def test_a_file_that_is_not_an_image_is_refused_as_logo(self) -> None:
+        fake = SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>", content_type="image/png")
+
+        response = self.save(name="Acme Voices", logo=fake)
+
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'class="error"')
+        programme = programme_get()
+        self.assertEqual((programme.name, programme.logo.name), ("Passaparola", ""))
+        self.assertEqual(list(Path(self.media_root).rglob("*.*")), [])
+
+    def test_an_image_in_an_unsupported_format_is_refused_as_logo(self) -> None:
+        response = self.save(logo=image_file("logo.bmp", "BMP"))
+
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Use a PNG, JPEG, GIF or WebP image.")
+        self.assertEqual(programme_get().logo.name, "")
+
+    def test_a_logo_over_the_size_limit_is_refused(self) -> None:
+        noise = Image.frombytes("RGB", (700, 700), bytes(range(256)) * 5742 + bytes(348))
+        buffer = io.BytesIO()
+        noise.save(buffer, format="PNG", compress_level=0)
+        self.assertGreater(len(buffer.getvalue()), MAX_LOGO_BYTES)
+        big = SimpleUploadedFile("big.png", buffer.getvalue(), content_type="image/png")
+
+        response = self.save(logo=big)
+
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "The logo must be smaller than 1 MB.")
+        self.assertEqual(programme_get().logo.name, "")
+
+    def test_a_small_png_logo_is_saved_and_shown(self) -> None:
+        response = self.save(logo=image_file("logo.png", "PNG"))
+
+        self.assertRedirects(response, reverse("programme:settings"))
+        logo = programme_get().logo
+        self.assertTrue(logo.name.startswith("branding/"))
+        self.assertTrue(default_storage.exists(logo.name))
+        with default_storage.open(logo.name) as stored, Image.open(stored) as image:
+            self.assertEqual(image.format, "PNG")
+        self.login(self.alice)
+        self.assertContains(self.client.get(reverse("content:feed")), f'src="{logo.url}"')
+
+    def test_saving_other_settings_keeps_the_logo(self) -> None:
+        self.save(logo=image_file("logo.png", "PNG"))
+        logo = programme_get().logo.name
+
+        self.save(name="Acme Voices")
+
+        programme = programme_get()
+        self.assertEqual((programme.name, programme.logo.name), ("Acme Voices", logo))
+
+    def test_clearing_the_logo_removes_it_from_the_pages(self) -> None:
+        self.save(logo=image_file("logo.png", "PNG"))
+        self.client.raise_request_exception = False
+
+        response = self.save(**{"logo-clear": "on"})
+
+        self.assertRedirects(response, reverse("programme:settings"))
+        self.assertFalse(programme_get().logo)
+        self.login(self.alice)
+        self.assertNotContains(self.client.get(reverse("content:feed")), 'class="brand-logo"')
+
+    def test_points_and_campaign_changes_take_effect(self) -> None:
+        self.save(points_per_share=25, utm_campaign="autumn-push")
+
+        programme = programme_get()
+        self.assertEqual((programme.points_per_share, programme.utm_campaign), (25, "autumn-push"))

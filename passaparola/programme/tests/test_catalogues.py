@@ -1,7 +1,7 @@
 import gettext
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped,unused-ignore]
 import pytest
 from django.conf import settings
 

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "passaparola.recognition",
     "passaparola.insights",
     "passaparola.notifications",
+    "passaparola.invitations",
+    "passaparola.governance",
 ]
 
 MIDDLEWARE = [
@@ -205,3 +207,76 @@ LOGGING = {
 
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 FORWARDED_FOR_HOPS = envint("FORWARDED_FOR_HOPS", 0)
+
+# Sharing: posting through people's connected accounts (passaparola/sharing/providers).
+# Tokens are encrypted at rest with TOKEN_ENCRYPTION_KEY: Fernet keys separated by commas, the
+# first encrypting (rotate by putting a new key first); empty derives one from SECRET_KEY.
+TOKEN_ENCRYPTION_KEY = envstr("TOKEN_ENCRYPTION_KEY", "")
+SHARING_APP_NAME = envstr("SHARING_APP_NAME", "Passaparola")
+SHARING_HTTP_TIMEOUT = envint("SHARING_HTTP_TIMEOUT", 10)
+SHARING_MAX_ATTEMPTS = envint("SHARING_MAX_ATTEMPTS", 5)
+SHARING_REAUTH_NUDGE_DAYS = envint("SHARING_REAUTH_NUDGE_DAYS", 7)
+# Mastodon servers and Bluesky PDSes are named by people; only public addresses are called.
+SHARING_ALLOW_PRIVATE_HOSTS = envbool("SHARING_ALLOW_PRIVATE_HOSTS", False)
+SHARING_LINKEDIN_CLIENT_ID = envstr("SHARING_LINKEDIN_CLIENT_ID", "")
+SHARING_LINKEDIN_CLIENT_SECRET = envstr("SHARING_LINKEDIN_CLIENT_SECRET", "")
+SHARING_LINKEDIN_VERSION = envstr("SHARING_LINKEDIN_VERSION", "202605")
+SHARING_LINKEDIN_AUTH_URL = "https://www.linkedin.com"
+SHARING_LINKEDIN_API_URL = "https://api.linkedin.com"
+SHARING_X_CLIENT_ID = envstr("SHARING_X_CLIENT_ID", "")
+SHARING_X_CLIENT_SECRET = envstr("SHARING_X_CLIENT_SECRET", "")
+SHARING_X_AUTH_URL = "https://x.com"
+SHARING_X_API_URL = "https://api.x.com"
+SHARING_BLUESKY_SERVICE = envstr("SHARING_BLUESKY_SERVICE", "https://bsky.social").rstrip("/")
+SHARING_MASTODON_URL_TEMPLATE = "https://{domain}"
+
+# Tracking (issue 5): the click spool, the redirect's caches, GeoIP and the short-link domain.
+# Where the redirect leaves clicks for ingestion: "file" (CLICK_SPOOL_DIR on each web machine,
+# the fastest) or "redis" (one list on REDIS_URL for every machine; a network round trip).
+CLICK_SPOOL = envstr("CLICK_SPOOL", "file")
+CLICK_SPOOL_DIR = envstr("CLICK_SPOOL_DIR", str(DATA_DIR / "clicks"))
+TRACKING_LINK_CACHE_SECONDS = envint("TRACKING_LINK_CACHE_SECONDS", 60)
+TRACKING_LINK_CACHE_SIZE = envint("TRACKING_LINK_CACHE_SIZE", 50_000)
+# Answer short links already cached in the process before Django (tracking/fastpath.py).
+TRACKING_FAST_PATH = envbool("TRACKING_FAST_PATH", True)
+GEOIP_PATH = envstr("GEOIP_PATH", "")
+MIDDLEWARE.insert(1, "passaparola.tracking.middleware.ShortLinkHostMiddleware")
+if SHORT_LINK_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _short_host = _urlsplit(SHORT_LINK_URL).hostname
+    if _short_host and _short_host not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS.append(_short_host)
+# bench/redirect only: a bare view returning a fixed redirect, to compare against.
+BENCH_BASELINE = envbool("BENCH_BASELINE", False)
+BENCH_BASELINE_TARGET = envstr("BENCH_BASELINE_TARGET", "https://example.com/")
+
+# People, invitations and governance (issue 7): policy acceptance, invitations, single sign-on.
+MIDDLEWARE.append("passaparola.governance.middleware.PolicyAcceptanceMiddleware")
+# Single sign-on with OpenID Connect (Entra ID, Google Workspace, Okta...): on when both the
+# issuer and the client id are set. See docs/people.md.
+OIDC_ISSUER = envstr("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = envstr("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = envstr("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = envstr("OIDC_SCOPES", "openid email profile")
+OIDC_PROVIDER_NAME = envstr("OIDC_PROVIDER_NAME", "")
+# Refuse an ID token whose email_verified claim is not true. Entra ID sends no such claim:
+# there, turn this off only together with OIDC_ALLOWED_TENANTS.
+OIDC_REQUIRE_EMAIL_VERIFIED = envbool("OIDC_REQUIRE_EMAIL_VERIFIED", True)
+OIDC_ALLOWED_TENANTS = envlist("OIDC_ALLOWED_TENANTS", "")  # Entra ID "tid" claim
+OIDC_HOSTED_DOMAINS = envlist("OIDC_HOSTED_DOMAINS", "")  # Google Workspace "hd" claim
+OIDC_HTTP_TIMEOUT = envint("OIDC_HTTP_TIMEOUT", 10)
+OIDC_CLOCK_SKEW_SECONDS = envint("OIDC_CLOCK_SKEW_SECONDS", 60)
+# Uploads of people to invite: at most this many bytes and rows per CSV file.
+INVITATION_IMPORT_MAX_BYTES = envint("INVITATION_IMPORT_MAX_BYTES", 10_000_000)
+INVITATION_IMPORT_MAX_ROWS = envint("INVITATION_IMPORT_MAX_ROWS", 50_000)
+
+# Content (issue 3): the safe URL fetcher (passaparola/lib/fetch.py), post images, sources.
+FETCH_CONNECT_TIMEOUT = envint("FETCH_CONNECT_TIMEOUT", 5)
+FETCH_READ_TIMEOUT = envint("FETCH_READ_TIMEOUT", 10)
+FETCH_TOTAL_TIMEOUT = envint("FETCH_TOTAL_TIMEOUT", 20)  # for a whole body, however it drips
+FETCH_USER_AGENT = f"Passaparola/0.1 (+{SITE_URL})"
+# Test-only: tests serve pages and feeds from 127.0.0.1. Deliberately not read from the
+# environment, so no deployment can open the fetcher to its own machine by configuration.
+FETCH_ALLOW_LOOPBACK = False
+CONTENT_IMAGE_MAX_BYTES = envint("CONTENT_IMAGE_MAX_BYTES", 5_000_000)

@@ -42,3 +42,13 @@ def access_person_by_person(viewer: Person, person_id: int) -> Person:
     if leads and Membership.objects.filter(person=person, team_id__in=leads).exists():
         return person
     raise Http404
+
+
+def access_person_for_managing(viewer: Person, person_id: int) -> Person:
+    """Return any person, also one who left, for a programme manager; else raise Http404."""
+    if not can_manage_programme(viewer):
+        raise Http404
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    return person

@@ -37,6 +37,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     language = models.CharField(_("language"), max_length=8, blank=True)
     hide_from_leaderboards = models.BooleanField(_("hide me from leaderboards"), default=False)
+    # A paused person leaves the boards and gets no validation messages or nudges.
+    is_paused = models.BooleanField(_("participation paused"), default=False)
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("can use the Django admin"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -109,3 +112,21 @@ class LoginCode(models.Model):
 
     def __str__(self) -> str:
         return f"login code for {self.person_id}"
+
+
+class SsoIdentity(models.Model):
+    """The account at the company's identity provider (issuer and subject) behind a person."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="sso_identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_login_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sso_identity_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"sso identity of {self.person_id}"

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from passaparola.people.models import LoginCode, Membership, Person, Role, Team
+from passaparola.governance.services import audit_record
+from passaparola.people.models import LoginCode, Membership, Person, Role, SsoIdentity, Team
 
 
 @transaction.atomic
@@ -75,3 +76,51 @@ def login_code_check(*, email: str, code: str) -> Person | None:
     login_code.used_at = now
     login_code.save(update_fields=["used_at"])
     return login_code.person
+
+
+@transaction.atomic
+def person_role_set(*, person: Person, role: str, by: Person) -> Person:
+    """Give a person another role; recorded in the audit log."""
+    old = person.role
+    if old == role:
+        return person
+    person.role = role
+    person.save(update_fields=["role"])
+    audit_record(
+        actor=by,
+        action="person.role_changed",
+        target=person,
+        changes={"role": {"old": old, "new": role}},
+    )
+    return person
+
+
+@transaction.atomic
+def person_profile_update(*, person: Person, name: str, language: str) -> Person:
+    """Change a person's own name and language."""
+    person.name = name
+    person.language = language
+    person.save(update_fields=["name", "language"])
+    return person
+
+
+@transaction.atomic
+def person_leave(*, person: Person) -> Person:
+    """Close a person's account at their request; their data stays until an erasure."""
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    LoginCode.objects.filter(person=person, used_at__isnull=True).update(used_at=timezone.now())
+    audit_record(actor=person, action="person.left", target=person)
+    return person
+
+
+@transaction.atomic
+def sso_identity_link(*, person: Person, issuer: str, subject: str) -> SsoIdentity:
+    """Remember which identity-provider account belongs to this person; note the login."""
+    identity, created = SsoIdentity.objects.get_or_create(
+        issuer=issuer, subject=subject, defaults={"person": person}
+    )
+    if not created:
+        identity.last_login_at = timezone.now()
+        identity.save(update_fields=["last_login_at"])
+    return identity

@@ -1,4 +1,6 @@
-from django.core.validators import RegexValidator
+import decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,37 @@ class Programme(models.Model):
     )
     points_per_share = models.PositiveIntegerField(_("points per share"), default=10)
     points_per_click = models.PositiveIntegerField(_("points per human click"), default=2)
+    allowed_email_domains = models.TextField(
+        _("company email domains"),
+        blank=True,
+        help_text=_(
+            "One per line, such as acme.com. People with an address at these domains may join "
+            "through the invite link or single sign-on; leave empty to allow invitations only."
+        ),
+    )
+    # Goals from the seeds' advice: set expectations, then show progress against them.
+    goal_audience = models.TextField(
+        _("target audience"),
+        blank=True,
+        help_text=_("Who the programme wants to reach, for example buyers in manufacturing."),
+    )
+    goal_people = models.PositiveIntegerField(
+        _("people sharing each month"), default=0, help_text=_("0 means no goal.")
+    )
+    goal_hours_per_week = models.DecimalField(
+        _("hours a week asked of each person"),
+        max_digits=4,
+        decimal_places=1,
+        default=decimal.Decimal("0"),
+        validators=[MinValueValidator(decimal.Decimal("0")), MaxValueValidator(40)],
+        help_text=_("0 means not set."),
+    )
+    goal_shares_per_month = models.PositiveIntegerField(
+        _("shares a month"), default=0, help_text=_("0 means no goal.")
+    )
+    goal_leads_per_month = models.PositiveIntegerField(
+        _("leads a month"), default=0, help_text=_("0 means no goal.")
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -31,3 +64,11 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def allowed_domains(self) -> set[str]:
+        """Return the company email domains, lower case, without a leading @."""
+        return {
+            line.strip().lstrip("@").lower()
+            for line in self.allowed_email_domains.replace(",", " ").split()
+            if line.strip().lstrip("@")
+        }

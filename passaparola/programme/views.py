@@ -4,9 +4,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from passaparola.governance.services import audit_record, diff
 from passaparola.lib.http import AuthedRequest
 from passaparola.people.access import can_manage_programme
-from passaparola.programme.forms import ProgrammeForm
+from passaparola.programme.forms import GoalsForm, ProgrammeForm
 from passaparola.programme.services import programme_get, programme_update
 
 
@@ -18,13 +19,37 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
     programme = programme_get()
     form = ProgrammeForm(request.POST or None, request.FILES or None, instance=programme)
     if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        if changed:
-            # Work on a fresh copy: the form has already written into `programme`.
-            programme_update(programme=programme_get(), fields=changed)
+        _save_changes(request, form.cleaned_data, form.changed_data, "programme.settings_changed")
         messages.success(request, _("The programme settings are saved."))
         return redirect("programme:settings")
     return render(request, "programme/settings.html", {"form": form})
+
+
+@login_required
+def goals_view(request: AuthedRequest) -> HttpResponse:
+    """The programme's goals: target audience, time asked, shares and leads a month."""
+    if not can_manage_programme(request.user):
+        raise Http404
+    form = GoalsForm(request.POST or None, instance=programme_get())
+    if request.method == "POST" and form.is_valid():
+        _save_changes(request, form.cleaned_data, form.changed_data, "programme.goals_changed")
+        messages.success(request, _("The goals are saved."))
+        return redirect("programme:goals")
+    return render(request, "programme/goals.html", {"form": form})
+
+
+def _save_changes(
+    request: AuthedRequest, cleaned: dict[str, object], names: list[str], action: str
+) -> None:
+    changed = {name: cleaned[name] for name in names}
+    if not changed:
+        return
+    # Work on a fresh copy: the form has already written into its instance.
+    fresh = programme_get()
+    before = {name: getattr(fresh, name) for name in changed}
+    programme_update(programme=fresh, fields=changed)
+    after = {name: getattr(fresh, name) for name in changed}
+    audit_record(actor=request.user, action=action, target=fresh, changes=diff(before, after))
 
 
 def brand_css(request: AuthedRequest) -> HttpResponse:

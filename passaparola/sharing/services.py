@@ -1,17 +1,99 @@
-"""Creating short links and recording shares."""
+"""Creating short links, recording shares, and posting through connected accounts."""
+
+import logging
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from passaparola.activity.models import Verb
 from passaparola.activity.services import activity_record
 from passaparola.content.models import Post
+from passaparola.lib.crypto import DecryptionError, decrypt, encrypt
 from passaparola.people.models import Person
-from passaparola.programme.services import programme_get
 from passaparola.recognition.services import points_award
-from passaparola.sharing.models import Share, ShortLink
+from passaparola.sharing import guardrails
+from passaparola.sharing.guardrails import Problem
+from passaparola.sharing.models import (
+    BlockedTerm,
+    ConnectedAccount,
+    MastodonServer,
+    ScheduledShare,
+    Share,
+    ShareMethod,
+    SharingPolicy,
+    SharingPreference,
+    ShortLink,
+)
 from passaparola.sharing.networks import NETWORKS
+from passaparola.sharing.providers import provider_for
+from passaparola.sharing.providers.base import (
+    AuthExpired,
+    Credentials,
+    Draft,
+    Duplicate,
+    OAuthClient,
+    ProviderError,
+    Published,
+    RateLimited,
+    Session,
+    Transient,
+    Uncertain,
+)
+from passaparola.sharing.providers.mastodon import MastodonProvider
+
+logger = logging.getLogger(__name__)
+
+# A share left "going out" this long was abandoned by a worker that died mid-call.
+STALE_POSTING = timedelta(minutes=10)
+
+
+class GuardrailError(Exception):
+    """The share was refused; `problems` says why, in words for the person."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(problem.message) for problem in problems))
+        self.problems = problems
+
+
+# Policy and blocked terms
+
+
+def policy_get() -> SharingPolicy:
+    """Return the sharing policy, creating it with defaults on first use."""
+    policy, _created = SharingPolicy.objects.get_or_create(pk=1)
+    return policy
+
+
+@transaction.atomic
+def policy_update(*, policy: SharingPolicy, fields: dict[str, object]) -> SharingPolicy:
+    """Change the named rules of the sharing policy."""
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    policy.updated_at = timezone.now()
+    policy.full_clean()
+    policy.save(update_fields=[*fields.keys(), "updated_at"])
+    return policy
+
+
+@transaction.atomic
+def blocked_term_create(*, kind: str, pattern: str, reason: str, by: Person) -> BlockedTerm:
+    """Add a word, phrase or pattern people may not share, after checking it is safe to run."""
+    guardrails.validate_term(kind, pattern)
+    return BlockedTerm.objects.create(kind=kind, pattern=pattern, reason=reason, created_by=by)
+
+
+@transaction.atomic
+def blocked_term_delete(*, term: BlockedTerm) -> None:
+    """Remove a blocked term."""
+    term.delete()
+
+
+# Short links and shares
 
 
 def short_url(link: ShortLink) -> str:
@@ -36,19 +118,514 @@ def shortlink_get_or_create(*, person: Person, post: Post, network: str) -> Shor
 
 
 @transaction.atomic
-def share_create(*, person: Person, post: Post, network: str, text: str = "") -> Share:
+def share_create(
+    *,
+    person: Person,
+    post: Post,
+    network: str,
+    text: str = "",
+    method: str = ShareMethod.LINK,
+    remote_url: str = "",
+    at: datetime | None = None,
+) -> Share:
     """Record that a person shared a post to a network, awarding points once per network."""
     link = shortlink_get_or_create(person=person, post=post, network=network)
     share = Share.objects.create(
-        link=link, person=person, post=post, network=network, text=text[:3000]
+        link=link,
+        person=person,
+        post=post,
+        network=network,
+        text=text[: guardrails.MAX_TEXT],
+        fingerprint=guardrails.fingerprint(text),
+        method=method,
+        remote_url=remote_url[:500],
+        created_at=at or timezone.now(),
     )
-    activity_record(person=person, verb=Verb.SHARE_CREATED, post=post, network=network)
+    activity_record(person=person, verb=Verb.SHARE_CREATED, post=post, network=network, at=at)
     points_award(
         person=person,
         action="share",
-        points=programme_get().points_per_share,
         key=f"share:{link.pk}",
         post=post,
         network=network,
+        at=at,
     )
     return share
+
+
+def network_limit(*, person: Person, network: str) -> int | None:
+    """Return the network's length limit for this person (their Mastodon server's, say)."""
+    base = NETWORKS[network].limit
+    if network == "mastodon":
+        domain = mastodon_instance_of(person)
+        server = MastodonServer.objects.filter(domain=domain).first() if domain else None
+        if server is not None:
+            return server.max_characters
+    return base
+
+
+def share_problems(
+    *,
+    person: Person,
+    post: Post,
+    network: str,
+    text: str,
+    link: str,
+    at: datetime | None = None,
+    exclude_scheduled: int | None = None,
+) -> list[Problem]:
+    """Return every reason this share cannot go out now (or at `at`), nudges last."""
+    policy = policy_get()
+    at = at or timezone.now()
+    problems = guardrails.blocked_problems(text, list(BlockedTerm.objects.all()))
+    problems += guardrails.length_problems(
+        network=NETWORKS[network],
+        text=text,
+        link=link,
+        limit=network_limit(person=person, network=network),
+    )
+    problems += guardrails.hours_problems(policy, at)
+    problems += guardrails.cap_problems(person, policy, at, exclude_scheduled=exclude_scheduled)
+    problems += guardrails.identical_problems(person, post, text, policy)
+    return problems
+
+
+def blocking(problems: list[Problem], *, accept_nudges: bool) -> list[Problem]:
+    """Return the problems that stop the share: all blocking ones, nudges unless accepted."""
+    return [problem for problem in problems if problem.blocking or not accept_nudges]
+
+
+@transaction.atomic
+def share_checked_create(
+    *,
+    person: Person,
+    post: Post,
+    network: str,
+    text: str,
+    accept_nudges: bool = False,
+) -> Share:
+    """Record a share after the guardrails; raise GuardrailError and change nothing if refused."""
+    link = short_url(shortlink_get_or_create(person=person, post=post, network=network))
+    problems = blocking(
+        share_problems(person=person, post=post, network=network, text=text, link=link),
+        accept_nudges=accept_nudges,
+    )
+    if problems:
+        raise GuardrailError(problems)  # leaving the atomic block undoes the short link too
+    return share_create(person=person, post=post, network=network, text=text)
+
+
+# Preferences
+
+
+def mastodon_instance_of(person: Person) -> str:
+    """Return the Mastodon server the person told us about, or ""."""
+    preference = SharingPreference.objects.filter(person=person).first()
+    return preference.mastodon_instance if preference else ""
+
+
+@transaction.atomic
+def preference_set_mastodon(*, person: Person, instance: str) -> SharingPreference:
+    """Remember the person's Mastodon server, so we ask only once."""
+    preference, _created = SharingPreference.objects.get_or_create(person=person)
+    if preference.mastodon_instance != instance:
+        preference.mastodon_instance = instance
+        preference.updated_at = timezone.now()
+        preference.save(update_fields=["mastodon_instance", "updated_at"])
+    return preference
+
+
+# Connected accounts
+
+
+def account_session(account: ConnectedAccount) -> Session:
+    """Return the account with its tokens decrypted, for one call to the network."""
+    return Session(
+        remote_id=account.remote_id,
+        handle=account.handle,
+        access_token=decrypt(account.access_token),
+        refresh_token=decrypt(account.refresh_token),
+        secret=decrypt(account.secret),
+        server=account.server,
+    )
+
+
+@transaction.atomic
+def account_connect(*, person: Person, network: str, credentials: Credentials) -> ConnectedAccount:
+    """Store (or replace) the person's account on a network, tokens encrypted."""
+    now = timezone.now()
+    values = {
+        "remote_id": credentials.remote_id,
+        "handle": credentials.handle[:200],
+        "server": credentials.server,
+        "access_token": encrypt(credentials.access_token),
+        "refresh_token": encrypt(credentials.refresh_token),
+        "secret": encrypt(credentials.secret),
+        "token_expires_at": credentials.expires_at,
+        "status": ConnectedAccount.Status.ACTIVE,
+        "last_error": "",
+        "updated_at": now,
+    }
+    account, created = ConnectedAccount.objects.select_for_update().get_or_create(
+        person=person, network=network, defaults={**values, "connected_at": now}
+    )
+    if not created:
+        for name, value in values.items():
+            setattr(account, name, value)
+        account.save(update_fields=list(values))
+    activity_record(person=person, verb=Verb.NETWORK_CONNECTED, network=network)
+    return account
+
+
+@transaction.atomic
+def account_store_tokens(*, account: ConnectedAccount, credentials: Credentials) -> None:
+    """Save refreshed tokens; X's refresh token changes on each use, so this comes first."""
+    account.access_token = encrypt(credentials.access_token)
+    account.refresh_token = encrypt(credentials.refresh_token)
+    account.token_expires_at = credentials.expires_at
+    account.server = credentials.server or account.server
+    account.status = ConnectedAccount.Status.ACTIVE
+    account.last_error = ""
+    account.updated_at = timezone.now()
+    account.save(
+        update_fields=[
+            "access_token",
+            "refresh_token",
+            "token_expires_at",
+            "server",
+            "status",
+            "last_error",
+            "updated_at",
+        ]
+    )
+
+
+@transaction.atomic
+def account_mark_expired(*, account: ConnectedAccount, message: str) -> None:
+    """Note that the person must reconnect; posting stops until they do."""
+    account.status = ConnectedAccount.Status.EXPIRED
+    account.last_error = message[:300]
+    account.updated_at = timezone.now()
+    account.save(update_fields=["status", "last_error", "updated_at"])
+
+
+@transaction.atomic
+def account_disconnect(*, account: ConnectedAccount) -> None:
+    """Forget the account and its tokens; shares still queued for it fall back to links."""
+    ScheduledShare.objects.filter(
+        person=account.person, network=account.network, status=ScheduledShare.Status.QUEUED
+    ).update(
+        status=ScheduledShare.Status.FAILED,
+        error_code="disconnected",
+        updated_at=timezone.now(),
+    )
+    account.delete()
+
+
+def mastodon_server_get_or_register(*, domain: str, redirect_uri: str) -> MastodonServer:
+    """Return our app's registration on a Mastodon server, registering it the first time."""
+    server = MastodonServer.objects.filter(domain=domain).first()
+    if server is not None and server.client_id and server.redirect_uri == redirect_uri:
+        return server
+    provider = MastodonProvider()
+    client = provider.register_app(domain=domain, redirect_uri=redirect_uri)
+    limits = provider.server_limits(domain=domain)
+    values = {
+        "client_id": client.client_id,
+        "client_secret": encrypt(client.client_secret),
+        "redirect_uri": redirect_uri,
+        "max_characters": limits.max_characters,
+        "characters_reserved_per_url": limits.characters_reserved_per_url,
+        "updated_at": timezone.now(),
+    }
+    server, _created = MastodonServer.objects.update_or_create(domain=domain, defaults=values)
+    return server
+
+
+def mastodon_client(server: MastodonServer) -> OAuthClient:
+    """Return our app's credentials on one Mastodon server."""
+    return OAuthClient(server.client_id, decrypt(server.client_secret), server=server.domain)
+
+
+# Scheduled shares
+
+
+def _schedule_problems(
+    *,
+    person: Person,
+    post: Post,
+    network: str,
+    text: str,
+    at: datetime,
+    accept_nudges: bool,
+    exclude: int | None = None,
+) -> list[Problem]:
+    account = ConnectedAccount.objects.filter(person=person, network=network).first()
+    problems: list[Problem] = []
+    if account is None or account.status != ConnectedAccount.Status.ACTIVE:
+        problems.append(Problem("not_connected", _("Connect this network before scheduling.")))
+    if at < timezone.now() - timedelta(minutes=1):
+        problems.append(Problem("past", _("Pick a time in the future.")))
+    link = short_url(shortlink_get_or_create(person=person, post=post, network=network))
+    problems += share_problems(
+        person=person,
+        post=post,
+        network=network,
+        text=text,
+        link=link,
+        at=at,
+        exclude_scheduled=exclude,
+    )
+    return blocking(problems, accept_nudges=accept_nudges)
+
+
+@transaction.atomic
+def scheduled_share_create(
+    *,
+    person: Person,
+    post: Post,
+    network: str,
+    text: str,
+    at: datetime,
+    accept_nudges: bool = False,
+) -> ScheduledShare:
+    """Queue a share for the worker to post at `at`; raise GuardrailError when refused."""
+    problems = _schedule_problems(
+        person=person, post=post, network=network, text=text, at=at, accept_nudges=accept_nudges
+    )
+    if problems:
+        raise GuardrailError(problems)
+    now = timezone.now()
+    return ScheduledShare.objects.create(
+        person=person,
+        post=post,
+        network=network,
+        text=text[: guardrails.MAX_TEXT],
+        scheduled_for=max(at, now),
+        created_at=now,
+        updated_at=now,
+    )
+
+
+@transaction.atomic
+def scheduled_share_update(
+    *, scheduled: ScheduledShare, text: str, at: datetime, accept_nudges: bool = False
+) -> ScheduledShare:
+    """Change the text or time of a share that has not started going out."""
+    locked = ScheduledShare.objects.select_for_update().get(pk=scheduled.pk)
+    if locked.status != ScheduledShare.Status.QUEUED:
+        raise GuardrailError(
+            [Problem("gone", _("This share has already gone out or was cancelled."))]
+        )
+    problems = _schedule_problems(
+        person=locked.person,
+        post=locked.post,
+        network=locked.network,
+        text=text,
+        at=at,
+        accept_nudges=accept_nudges,
+        exclude=locked.pk,
+    )
+    if problems:
+        raise GuardrailError(problems)
+    locked.text = text[: guardrails.MAX_TEXT]
+    locked.scheduled_for = max(at, timezone.now())
+    locked.next_attempt_at = None
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["text", "scheduled_for", "next_attempt_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def scheduled_share_cancel(*, scheduled: ScheduledShare) -> bool:
+    """Cancel a share that has not started going out; return False when it is too late."""
+    cancelled = ScheduledShare.objects.filter(
+        pk=scheduled.pk, status=ScheduledShare.Status.QUEUED
+    ).update(status=ScheduledShare.Status.CANCELLED, updated_at=timezone.now())
+    return bool(cancelled)
+
+
+def scheduled_shares_due(*, now: datetime | None = None) -> list[int]:
+    """Return the ids of queued shares whose time (and next attempt) has come."""
+    now = now or timezone.now()
+    due = ScheduledShare.objects.filter(
+        status=ScheduledShare.Status.QUEUED, scheduled_for__lte=now
+    ).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    return list(due.order_by("scheduled_for").values_list("pk", flat=True)[:500])
+
+
+@transaction.atomic
+def scheduled_shares_release_stale(*, now: datetime | None = None) -> int:
+    """Requeue shares a dead worker left going out, marked uncertain so none posts twice."""
+    now = now or timezone.now()
+    return ScheduledShare.objects.filter(
+        status=ScheduledShare.Status.POSTING, claimed_at__lt=now - STALE_POSTING
+    ).update(
+        status=ScheduledShare.Status.QUEUED,
+        uncertain=True,
+        next_attempt_at=now,
+        updated_at=now,
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    """Return the wait before the next attempt: 1, 2, 4, 8 ... minutes, at most an hour."""
+    return timedelta(seconds=min(3600, 60 * 2 ** max(0, attempts - 1)))
+
+
+def _claim(scheduled_id: int, now: datetime) -> ScheduledShare | None:
+    # One conditional UPDATE: of two workers picking the same share, only one gets it.
+    claimed = (
+        ScheduledShare.objects.filter(
+            pk=scheduled_id, status=ScheduledShare.Status.QUEUED, scheduled_for__lte=now
+        )
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(
+            status=ScheduledShare.Status.POSTING,
+            claimed_at=now,
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+    )
+    if not claimed:
+        return None
+    return ScheduledShare.objects.select_related("post", "person").get(pk=scheduled_id)
+
+
+def _finish(scheduled: ScheduledShare, **fields: object) -> ScheduledShare:
+    fields["updated_at"] = timezone.now()
+    for name, value in fields.items():
+        setattr(scheduled, name, value)
+    scheduled.save(update_fields=list(fields))
+    return scheduled
+
+
+def _fail(scheduled: ScheduledShare, code: str, message: str = "") -> ScheduledShare:
+    return _finish(
+        scheduled,
+        status=ScheduledShare.Status.FAILED,
+        error_code=code,
+        error_message=message[:500],
+        next_attempt_at=None,
+    )
+
+
+@transaction.atomic
+def _record_sent(scheduled: ScheduledShare, published: Published) -> ScheduledShare:
+    # The remote id and the Share are written together: either both or neither.
+    now = timezone.now()
+    share = share_create(
+        person=scheduled.person,
+        post=scheduled.post,
+        network=scheduled.network,
+        text=scheduled.text,
+        method=ShareMethod.NATIVE,
+        remote_url=published.url,
+        at=now,
+    )
+    return _finish(
+        scheduled,
+        status=ScheduledShare.Status.SENT,
+        remote_id=published.remote_id[:300],
+        remote_url=published.url[:500],
+        sent_at=now,
+        share=share,
+        error_code="",
+        error_message="",
+        next_attempt_at=None,
+    )
+
+
+def _publish(account: ConnectedAccount, draft: Draft, *, look_first: bool) -> Published:
+    provider = provider_for(account.network)
+    assert provider is not None
+    session = account_session(account)
+    for attempt in range(2):
+        try:
+            if look_first:
+                existing = provider.find_existing(session=session, draft=draft)
+                if existing is not None:
+                    return existing
+            return provider.publish(session=session, draft=draft)
+        except AuthExpired:
+            if attempt:
+                raise
+            credentials = provider.refresh(session=session)
+            account_store_tokens(account=account, credentials=credentials)
+            session = account_session(account)
+    raise AssertionError("unreachable")
+
+
+def scheduled_share_post(*, scheduled_id: int) -> ScheduledShare | None:
+    """Post one due share through the person's account: once, whatever happens on the way.
+
+    Not atomic on purpose: the claim, the network call and the result are separate steps, so
+    a crash between them leaves a trace (status "going out") instead of rolling back to a
+    state that would post again.
+    """
+    now = timezone.now()
+    scheduled = _claim(scheduled_id, now)
+    if scheduled is None:
+        return None
+    provider = provider_for(scheduled.network)
+    account = ConnectedAccount.objects.filter(
+        person=scheduled.person, network=scheduled.network
+    ).first()
+    if provider is None or account is None:
+        return _fail(scheduled, "disconnected")
+    if account.status != ConnectedAccount.Status.ACTIVE:
+        return _fail(scheduled, "auth", account.last_error)
+    # The admin may have blocked a term since the share was queued.
+    blocked = guardrails.blocked_problems(scheduled.text, list(BlockedTerm.objects.all()))
+    if blocked:
+        return _fail(scheduled, "blocked", str(blocked[0].message))
+    if not scheduled.remote_key:
+        key = provider.new_remote_key()
+        if key:
+            scheduled = _finish(scheduled, remote_key=key)
+    link = short_url(
+        shortlink_get_or_create(
+            person=scheduled.person, post=scheduled.post, network=scheduled.network
+        )
+    )
+    post = scheduled.post
+    draft = Draft(
+        text=scheduled.text,
+        link=link,
+        title=post.title,
+        description=post.description[:300],
+        image_url=post.image_url,
+        idempotency_key=scheduled.idempotency_key,
+        remote_key=scheduled.remote_key,
+    )
+    retried = scheduled.uncertain or scheduled.attempts > 1
+    try:
+        published = _publish(account, draft, look_first=scheduled.uncertain)
+    except Duplicate as duplicate:
+        if not retried:
+            return _fail(scheduled, "duplicate", duplicate.message)
+        # An earlier attempt went through without our hearing back: that post is ours.
+        published = Published(remote_id=duplicate.remote_id, url="")
+    except AuthExpired as error:
+        account_mark_expired(account=account, message=error.message)
+        return _fail(scheduled, "auth", error.message)
+    except DecryptionError:
+        account_mark_expired(account=account, message="token key changed")
+        return _fail(scheduled, "auth")
+    except Transient as error:
+        if scheduled.attempts >= settings.SHARING_MAX_ATTEMPTS:
+            return _fail(scheduled, error.code, error.message)
+        wait = backoff(scheduled.attempts)
+        if isinstance(error, RateLimited):
+            wait = max(wait, timedelta(seconds=error.retry_after))
+        return _finish(
+            scheduled,
+            status=ScheduledShare.Status.QUEUED,
+            next_attempt_at=timezone.now() + wait,
+            uncertain=scheduled.uncertain or isinstance(error, Uncertain),
+            error_code=error.code,
+            error_message=error.message[:500],
+        )
+    except ProviderError as error:
+        return _fail(scheduled, error.code, error.message)
+    return _record_sent(scheduled, published)

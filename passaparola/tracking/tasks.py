@@ -1,19 +1,26 @@
 """Background jobs of the tracking step: thin wrappers around the services."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from passaparola.tracking.services import clicks_process, salts_prune
+from passaparola.tracking.services import clicks_catch_up, clicks_rollup_and_prune, salts_prune
 
 
 @db_periodic_task(crontab(minute="*"))
+@lock_task("tracking-process-clicks")
 def process_clicks() -> None:
-    """Every minute, turn new human clicks into points and activities."""
-    while clicks_process():
-        pass
+    """Every minute: ingest the click spool, then points, activities and waiting leads."""
+    clicks_catch_up()
 
 
 @db_periodic_task(crontab(minute="5", hour="0"))
 def prune_salts() -> None:
     """Every night, forget the salts of past days."""
     salts_prune()
+
+
+@db_periodic_task(crontab(minute="20", hour="0"))
+@lock_task("tracking-rollup")
+def rollup_clicks() -> None:
+    """Every night, sum finished days into daily figures and delete clicks past retention."""
+    clicks_rollup_and_prune()

@@ -1,6 +1,17 @@
+from django.conf import settings
 from django.urls import path
 
 from passaparola.tracking import views
 
 app_name = "tracking"
-urlpatterns = [path("s/<str:code>", views.redirect, name="redirect")]
+urlpatterns = [
+    path("s/<str:code>", views.redirect_view, name="redirect"),
+    path("tracking/postback", views.lead_postback, name="postback"),
+    path("tracking/lead", views.lead_snippet, name="lead"),
+    path("tracking/settings/", views.settings_view, name="settings"),
+    path("tracking/settings/tokens/", views.token_create_view, name="token_create"),
+    path("tracking/settings/tokens/<int:pk>/revoke", views.token_revoke_view, name="token_revoke"),
+]
+if settings.BENCH_BASELINE:
+    # bench/redirect compares the tracked redirect with this bare view on the same server.
+    urlpatterns.append(path("bench/s/<str:code>", views.bench_baseline, name="bench_baseline"))

@@ -22,6 +22,16 @@ class StudioTests(BaseTestCase):
             "publish": "",
         }
         data.update(changes)
+        # Captions are a formset now: several per post, each for every network or for one.
+        caption = data.pop("caption")
+        data.update(
+            {
+                "captions-TOTAL_FORMS": "1",
+                "captions-INITIAL_FORMS": "0",
+                "captions-0-network": "",
+                "captions-0-text": caption or "",
+            }
+        )
         return {key: value for key, value in data.items() if value is not None}
 
     def test_an_editor_publishes_a_post_that_reaches_the_feed(self) -> None:

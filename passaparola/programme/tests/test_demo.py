@@ -12,12 +12,30 @@ from django.utils import timezone
 from passaparola.activity.models import Activity, Verb
 from passaparola.content.models import Post
 from passaparola.lib.bots import is_bot
+from passaparola.notifications.models import Notification
 from passaparola.people.models import Membership, Person, Role, Team
 from passaparola.programme.services import programme_get
-from passaparola.recognition.models import PointsEntry
+from passaparola.recognition import journey
+from passaparola.recognition.models import (
+    Action,
+    BadgeAward,
+    Challenge,
+    ChallengeWinner,
+    JourneySnapshot,
+    PointsEntry,
+    Reward,
+    RewardClaim,
+)
+from passaparola.recognition.selectors import (
+    challenge_view,
+    journey_of,
+    journey_stages,
+    points_totals_check,
+)
+from passaparola.recognition.services import journey_settings_get
 from passaparola.sharing.models import Share, ShortLink
 from passaparola.sharing.networks import NETWORKS
-from passaparola.tracking.models import Click, ClickCursor
+from passaparola.tracking.models import Click, ClickCursor, Conversion
 from passaparola.tracking.services import clicks_process
 
 LOGIN_LINE = re.compile(r"^\s+(admin|editor|lead|member|viewer)\s+(\S+@demo\.passaparola\.test)$")
@@ -185,3 +203,77 @@ class DemoTests(TestCase):
         call_command("demo", stdout=out)
         assert "already loaded" in out.getvalue()
         assert _counts() == before
+
+    def test_people_stand_at_every_stage_of_the_journey_with_a_next_step(self) -> None:
+        settings = journey_settings_get()
+        stages = journey_stages(settings)
+
+        self.assertEqual(set(stages.values()), set(journey.ORDER))
+        people = Person.objects.in_bulk(list(stages))
+        for stage in journey.ORDER:
+            person = people[next(pk for pk, value in stages.items() if value == stage)]
+            step = journey_of(person, settings).next_step
+            with self.subTest(stage=stage):
+                if stage == journey.Stage.INFLUENCER:
+                    self.assertEqual(step.requirements, [])
+                else:
+                    self.assertEqual(step.stage, journey.ORDER[journey.ORDER.index(stage) + 1])
+                    self.assertTrue(step.requirements)
+                self.assertTrue(str(step.text))
+        member = Person.objects.get(email="member@demo.passaparola.test")
+        self.assertEqual(stages[member.pk], journey.Stage.INFLUENCER)
+        self.login_as("member")
+        page = self.client.get(reverse("recognition:journey"))
+        self.assertContains(page, 'data-stage="influencer"')
+
+    def test_the_journey_has_two_months_of_weekly_snapshots(self) -> None:
+        days = sorted(set(JourneySnapshot.objects.values_list("day", flat=True)))
+
+        self.assertEqual(len(days), 9)
+        self.assertEqual(days[-1], timezone.now().date())
+        self.assertEqual(JourneySnapshot.objects.filter(day=days[-1]).count(), 11)
+        self.login_as("admin")
+        self.assertContains(
+            self.client.get(reverse("recognition:journey_overview")), "How it moved"
+        )
+
+    def test_engagement_leads_and_suggestions_earn_points_and_badges(self) -> None:
+        self.assertTrue(Conversion.objects.filter(state=Conversion.State.CONFIRMED).exists())
+        self.assertEqual(
+            PointsEntry.objects.filter(action=Action.LEAD).count(), Conversion.objects.count()
+        )
+        for action in (Action.REACTION, Action.COMMENT, Action.SUGGESTION_ACCEPTED):
+            self.assertTrue(PointsEntry.objects.filter(action=action).exists(), action)
+        earned = set(BadgeAward.objects.values_list("badge__slug", flat=True))
+        self.assertTrue(
+            {"first-share", "first-visit", "ten-shares", "hundred-visits", "first-lead"} <= earned
+        )
+        self.assertEqual(points_totals_check(), [])
+
+    def test_a_challenge_runs_one_has_winners_and_one_is_coming(self) -> None:
+        now = timezone.now()
+        running = Challenge.objects.get(starts_at__lte=now, ends_at__gt=now)
+        self.assertTrue(running.posts.exists())
+        self.assertTrue(ChallengeWinner.objects.filter(challenge__ends_at__lt=now).exists())
+        self.assertTrue(Challenge.objects.filter(starts_at__gt=now).exists())
+        member = Person.objects.get(email="member@demo.passaparola.test")
+        self.assertEqual(challenge_view(running, member).is_participant, True)
+
+    def test_rewards_have_claims_in_every_state_and_the_points_balance(self) -> None:
+        self.assertEqual(Reward.objects.count(), 5)
+        states = set(RewardClaim.objects.values_list("state", flat=True))
+        self.assertEqual(
+            states,
+            {RewardClaim.State.APPROVED, RewardClaim.State.PENDING, RewardClaim.State.DECLINED},
+        )
+        approved = RewardClaim.objects.get(state=RewardClaim.State.APPROVED)
+        self.assertTrue(PointsEntry.objects.filter(key=f"claim:{approved.pk}").exists())
+
+    def test_people_find_kudos_badges_and_last_weeks_message_in_the_platform(self) -> None:
+        kinds = set(Notification.objects.values_list("kind", flat=True))
+
+        self.assertTrue({"kudos", "badge", "validation", "lead_prompt", "reward"} <= kinds)
+        self.assertFalse(Notification.objects.filter(email_wanted=True).exists())
+
+    def login_as(self, role: str) -> None:
+        self.client.force_login(Person.objects.get(email=f"{role}@demo.passaparola.test"))

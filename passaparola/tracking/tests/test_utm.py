@@ -2,10 +2,10 @@
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from passaparola.lib.utm import merge_utm
+from passaparola.lib.utm import add_param, merge_utm
 
 UTM_NAMES = ["utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term"]
 SAFE = st.characters(
@@ -35,6 +35,7 @@ def urls(draw: st.DrawFn) -> tuple[str, list[tuple[str, str]], str]:
 
 
 @given(urls(), utm_params)
+@settings(deadline=None)  # a busy machine is not a failure
 def test_the_result_parses_back_to_the_same_place(
     destination: tuple[str, list[tuple[str, str]], str], params: dict[str, str]
 ) -> None:
@@ -52,6 +53,7 @@ def test_the_result_parses_back_to_the_same_place(
 
 
 @given(urls(), utm_params)
+@settings(deadline=None)  # a busy machine is not a failure
 def test_existing_parameters_are_kept_in_order(
     destination: tuple[str, list[tuple[str, str]], str], params: dict[str, str]
 ) -> None:
@@ -63,6 +65,7 @@ def test_existing_parameters_are_kept_in_order(
 
 
 @given(urls(), utm_params)
+@settings(deadline=None)  # a busy machine is not a failure
 def test_each_utm_value_is_added_exactly_once_unless_the_address_has_it(
     destination: tuple[str, list[tuple[str, str]], str], params: dict[str, str]
 ) -> None:
@@ -81,6 +84,7 @@ def test_each_utm_value_is_added_exactly_once_unless_the_address_has_it(
 
 
 @given(urls(), utm_params)
+@settings(deadline=None)  # a busy machine is not a failure
 def test_utm_values_already_in_the_address_win(
     destination: tuple[str, list[tuple[str, str]], str], params: dict[str, str]
 ) -> None:
@@ -95,6 +99,7 @@ def test_utm_values_already_in_the_address_win(
 
 
 @given(urls(), utm_params)
+@settings(deadline=None)  # a busy machine is not a failure
 def test_merging_twice_changes_nothing_more(
     destination: tuple[str, list[tuple[str, str]], str], params: dict[str, str]
 ) -> None:
@@ -115,3 +120,41 @@ def test_a_typical_post_address_gets_its_utm_parameters() -> None:
         "https://example.com/news/factory?ref=home"
         "&utm_source=linkedin&utm_medium=social&utm_content=Ab3dE#top"
     )
+
+
+click_ids = st.text(
+    st.characters(
+        whitelist_categories=("Ll", "Lu", "Nd"), max_codepoint=0x7F, whitelist_characters="-"
+    ),
+    min_size=1,
+    max_size=50,
+)
+
+
+@given(urls(), utm_params, click_ids)
+@settings(deadline=None)
+def test_the_click_id_comes_last_and_leaves_the_rest_alone(
+    destination: tuple[str, list[tuple[str, str]], str], params: dict[str, str], click: str
+) -> None:
+    url, _existing, fragment = destination
+    merged = merge_utm(url, params)
+
+    tagged = urlsplit(add_param(merged, "pp_click", click))
+
+    query = parse_qsl(tagged.query, keep_blank_values=True)
+    assert query[-1] == ("pp_click", click)
+    assert query[:-1] == parse_qsl(urlsplit(merged).query, keep_blank_values=True)
+    assert tagged.fragment == fragment
+    assert (tagged.scheme, tagged.netloc, tagged.path) == urlsplit(merged)[:3]
+
+
+@given(st.text(max_size=80), utm_params)
+@settings(deadline=None)
+def test_any_text_as_an_address_never_raises(url: str, params: dict[str, str]) -> None:
+    merged = merge_utm(url, params)
+
+    assert isinstance(merged, str)
+
+
+def test_an_address_python_cannot_split_is_left_alone() -> None:
+    assert merge_utm("http://[::1", {"utm_source": "x"}) == "http://[::1"

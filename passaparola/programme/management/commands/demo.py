@@ -11,19 +11,45 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from passaparola.activity.models import Activity, Verb
-from passaparola.content.models import Caption, Post
+from passaparola.content.models import Caption, Comment, Post, Reaction, Suggestion
 from passaparola.lib.bots import is_bot
+from passaparola.notifications.models import Notification
 from passaparola.people.models import Membership, Person, Role, Team
 from passaparola.programme.models import Programme
 from passaparola.programme.services import programme_get
-from passaparola.recognition.models import PointsEntry
+from passaparola.recognition.models import (
+    Action,
+    BadgeAward,
+    Challenge,
+    PointsEntry,
+    PointsScheme,
+    Reward,
+    RewardClaim,
+)
+from passaparola.recognition.periods import period_start, utc_day
+from passaparola.recognition.services import (
+    RecognitionError,
+    activities_process,
+    badges_create_defaults,
+    challenge_close,
+    challenge_create,
+    journey_snapshot_take,
+    kudos_send,
+    points_for,
+    reward_claim,
+    reward_claim_approve,
+    reward_claim_decline,
+    reward_create,
+    scheme_get,
+    validation_messages_send,
+)
 from passaparola.sharing.models import Share, ShortLink
 from passaparola.sharing.networks import NETWORKS
-from passaparola.tracking.models import Click, ClickCursor
+from passaparola.tracking.models import Click, ClickCursor, Conversion
 from passaparola.tracking.services import clicks_process
 
 DOMAIN = "demo.passaparola.test"
@@ -277,32 +303,72 @@ NETWORK_REACH = {"linkedin": 1.0, "x": 0.6, "facebook": 0.8, "whatsapp": 1.2, "e
 
 @dataclass(frozen=True)
 class Stage:
-    """How much a person at one stage of the advocacy journey reads, shares and draws."""
+    """How much a person at one stage of the advocacy journey reads, shares and draws.
+
+    The names are the journey's stages (recognition/journey.py, docs/journey.md); the ranges
+    and the totals (`min_clicks`, `max_clicks`) keep each person inside their stage's
+    thresholds with the default settings, so the demo shows every stage.
+    """
 
     name: str
     people: int
     views: tuple[int, int] = (0, 0)
+    interactions: tuple[int, int] = (0, 0)
     shares: tuple[int, int] = (0, 0)
     networks: tuple[int, int] = (1, 1)
     clicks: tuple[int, int] = (0, 0)
+    min_clicks: int = 0
+    max_clicks: int | None = None
+    leads: tuple[int, int] = (0, 0)
+    suggestions: tuple[int, int] = (0, 0)
 
 
 # Many observers and readers, few ambassadors and influencers, as in a real programme.
 STAGES = {
     stage.name: stage
     for stage in [
-        Stage("observer", 14),
-        Stage("reader", 12, views=(2, 10)),
-        # Internal engagement (reactions, comments) is not modelled yet: these people read a lot.
-        Stage("engaged", 6, views=(12, 25)),
-        Stage("sharer", 9, views=(5, 15), shares=(1, 3)),
-        Stage("light_bulb", 7, views=(8, 20), shares=(2, 5), networks=(1, 2), clicks=(0, 3)),
-        Stage("multi_channel", 5, views=(10, 25), shares=(5, 10), networks=(3, 4), clicks=(0, 5)),
-        Stage("visible", 3, views=(15, 30), shares=(10, 18), networks=(3, 5), clicks=(2, 12)),
-        Stage("ambassador", 2, views=(20, 35), shares=(15, 25), networks=(4, 5), clicks=(4, 20)),
-        Stage("influencer", 2, views=(25, 40), shares=(20, 32), networks=(5, 5), clicks=(8, 40)),
+        Stage("observer", 12),
+        Stage("reader", 11, views=(2, 10)),
+        Stage("engaged", 6, views=(12, 25), interactions=(1, 5)),
+        Stage("sharer", 8, views=(5, 15), interactions=(0, 2), shares=(1, 3)),
+        Stage(
+            "light_bulb", 7, views=(8, 20), interactions=(0, 2), shares=(2, 5), networks=(1, 2),
+            clicks=(0, 3), min_clicks=1,
+        ),
+        Stage(
+            "multi_channel", 5, views=(10, 25), interactions=(0, 3), shares=(5, 8),
+            networks=(3, 4), clicks=(0, 2), min_clicks=1, max_clicks=24,
+        ),
+        Stage(
+            "visible", 3, views=(15, 30), interactions=(1, 3), shares=(10, 14), networks=(3, 5),
+            clicks=(2, 8), min_clicks=25, max_clicks=99,
+        ),
+        Stage(
+            "conversation", 3, views=(15, 30), interactions=(1, 4), shares=(10, 14),
+            networks=(3, 5), clicks=(3, 8), min_clicks=25, max_clicks=99, leads=(1, 2),
+        ),
+        Stage(
+            "ambassador", 2, views=(20, 35), interactions=(2, 6), shares=(15, 22),
+            networks=(4, 5), clicks=(5, 12), min_clicks=100, max_clicks=299, leads=(1, 2),
+        ),
+        Stage(
+            "creator", 1, views=(20, 35), interactions=(2, 6), shares=(15, 22), networks=(4, 5),
+            clicks=(5, 12), min_clicks=100, max_clicks=299, leads=(1, 2), suggestions=(1, 1),
+        ),
+        Stage(
+            "influencer", 2, views=(25, 40), interactions=(3, 8), shares=(20, 32),
+            networks=(5, 5), clicks=(10, 25), min_clicks=300, leads=(3, 5), suggestions=(1, 2),
+        ),
     ]
-}
+}  # fmt: skip
+
+COMMENTS = [
+    "Great to see this out!",
+    "Sharing this with my network today.",
+    "Our customers asked about exactly this last week.",
+    "Proud of the team behind this.",
+    "Useful read, thanks for posting.",
+]
 
 # The stages of the people a newcomer logs in as, in the order of KEY_PEOPLE.
 KEY_STAGES = [
@@ -333,6 +399,7 @@ class Demo:
     rng: random.Random
     now: datetime
     programme: Programme
+    scheme: PointsScheme
     teams: dict[str, Team] = field(default_factory=dict)
     people: list[Person] = field(default_factory=list)
     stage_of: dict[int, Stage] = field(default_factory=dict)
@@ -341,6 +408,8 @@ class Demo:
     post_teams: dict[int, tuple[str, ...]] = field(default_factory=dict)
     captions: dict[int, list[str]] = field(default_factory=dict)
     activities: list[Activity] = field(default_factory=list)
+    reactions: list[Reaction] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
 
     def _between(self, start: datetime, mean_hours: float, cap_hours: float) -> datetime:
@@ -353,14 +422,20 @@ class Demo:
         return moment
 
     def load(self) -> None:
-        """Create teams, people, posts, then two months of reads, shares and clicks."""
+        """Create teams, people, posts, then two months of reads, shares, clicks and leads,
+        then recognition: points, badges, challenges, rewards, kudos and messages."""
         self._teams()
         self._people()
         self._posts()
         links = self._views_and_shares()
-        self._clicks(links)
+        human_clicks = self._clicks(links)
+        self._leads(links, human_clicks)
+        self._suggestions()
+        Reaction.objects.bulk_create(self.reactions, batch_size=2000)
+        Comment.objects.bulk_create(self.comments, batch_size=2000)
         Activity.objects.bulk_create(self.activities, batch_size=2000)
         self.counts["activities"] = len(self.activities)
+        self._recognition()
 
     def _teams(self) -> None:
         for name in TEAMS:
@@ -508,9 +583,11 @@ class Demo:
         for person in self.people:
             stage = self.stage_of[person.pk]
             feed = self._feed(person)
-            for post in self.rng.sample(feed, min(len(feed), self.rng.randint(*stage.views))):
+            read = self.rng.sample(feed, min(len(feed), self.rng.randint(*stage.views)))
+            for post in read:
                 assert post.published_at is not None
                 self._activity(person, Verb.POST_VIEWED, post, "", self._view_time(post))
+            self._interactions(person, read, self.rng.randint(*stage.interactions))
             if not stage.shares[1]:
                 continue
             networks = self._networks(stage)
@@ -523,9 +600,12 @@ class Demo:
             )
             used: set[tuple[int, str]] = set()
             for network in plan:
-                post = self.rng.choice(feed)
-                if (post.pk, network) in used:
-                    continue  # one short link per person, post and network
+                # One short link per person, post and network: look for a post not yet used.
+                candidates = (self.rng.choice(feed) for _ in range(8))
+                found = next((p for p in candidates if (p.pk, network) not in used), None)
+                if found is None:
+                    continue
+                post = found
                 used.add((post.pk, network))
                 assert post.published_at is not None
                 at = self._between(post.published_at, mean_hours=30, cap_hours=24 * 7)
@@ -556,7 +636,7 @@ class Demo:
                 PointsEntry(
                     person=link.person,
                     action=PointsEntry.Action.SHARE,
-                    points=self.programme.points_per_share,
+                    points=points_for(action="share", network=link.network, scheme=self.scheme),
                     key=f"share:{link.pk}",
                     post=link.post,
                     network=link.network,
@@ -568,6 +648,20 @@ class Demo:
         )
         self.counts["shares"] = len(shares)
         return links
+
+    def _interactions(self, person: Person, read: list[Post], count: int) -> None:
+        """React to or comment on some of the posts a person read, as colleagues do."""
+        for post in self.rng.sample(read, min(len(read), count)):
+            assert post.published_at is not None
+            at = self._between(post.published_at, mean_hours=24, cap_hours=24 * 5)
+            if self.rng.random() < 0.3:
+                text = self.rng.choice(COMMENTS)
+                self.comments.append(Comment(post=post, person=person, text=text, created_at=at))
+                self._activity(person, Verb.COMMENT, post, "", at)
+            else:
+                kind = self.rng.choice(list(Reaction.Kind))
+                self.reactions.append(Reaction(post=post, person=person, kind=kind, created_at=at))
+                self._activity(person, Verb.REACTION, post, "", at)
 
     def _view_time(self, post: Post) -> datetime:
         assert post.published_at is not None
@@ -592,20 +686,28 @@ class Demo:
     def _visitor(self) -> str:
         return f"{self.rng.getrandbits(128):032x}"
 
-    def _clicks(self, links: list[ShortLink]) -> None:
-        clicks: list[Click] = []
-        humans_of: Counter[int] = Counter()
+    def _clicks(self, links: list[ShortLink]) -> dict[int, list[Click]]:
+        """Create human and bot visits; return the human ones per link."""
         drawing = [link for link in links if self.stage_of[link.person_id].clicks[1]]
+        mine: dict[int, list[Click]] = {}
+        links_of: dict[int, list[ShortLink]] = {}
         for link in drawing:
             stage = self.stage_of[link.person_id]
             count = round(self.rng.randint(*stage.clicks) * NETWORK_REACH[link.network])
-            clicks.extend(self._human_clicks(link, count))
-            humans_of[link.person_id] += count
-        # A light bulb goes on with the first click: make sure everyone past that stage has one.
-        for person_id in {link.person_id for link in drawing}:
-            if not humans_of[person_id]:
-                link = next(link for link in drawing if link.person_id == person_id)
-                clicks.extend(self._human_clicks(link, 1))
+            mine.setdefault(link.person_id, []).extend(self._human_clicks(link, count))
+            links_of.setdefault(link.person_id, []).append(link)
+        # Keep each person's visits inside their stage: a light bulb goes on with the first
+        # visit, and a multi-channel sharer has not yet become visible.
+        for person_id, person_links in links_of.items():
+            stage = self.stage_of[person_id]
+            clicks = mine[person_id]
+            while len(clicks) < stage.min_clicks:
+                wanted = min(stage.min_clicks - len(clicks), 20)
+                clicks.extend(self._human_clicks(self.rng.choice(person_links), wanted))
+            if stage.max_clicks is not None and len(clicks) > stage.max_clicks:
+                self.rng.shuffle(clicks)
+                del clicks[stage.max_clicks :]
+        clicks = [click for person_clicks in mine.values() for click in person_clicks]
         humans = len(clicks)
         # Preview fetchers visit as soon as a link is posted; email has none.
         for link in drawing:
@@ -621,17 +723,18 @@ class Demo:
             clicks.append(self._bot_click(link, self.rng.choice(others), at))
         clicks.sort(key=lambda click: click.created_at)
         Click.objects.bulk_create(clicks, batch_size=2000)
-        points = self.programme.points_per_click
         entries = []
+        by_link: dict[int, list[Click]] = {}
         for click in clicks:
             if click.is_bot:
                 continue
             link = click.link
+            by_link.setdefault(link.pk, []).append(click)
             entries.append(
                 PointsEntry(
                     person_id=link.person_id,
                     action=PointsEntry.Action.CLICK,
-                    points=points,
+                    points=points_for(action="click", network=link.network, scheme=self.scheme),
                     key=f"click:{click.pk}",
                     post_id=link.post_id,
                     network=link.network,
@@ -644,9 +747,220 @@ class Demo:
         PointsEntry.objects.bulk_create(entries, batch_size=2000)
         self.counts["human_clicks"] = humans
         self.counts["bot_clicks"] = len(clicks) - humans
-        self.counts["points"] = (
-            self.counts["shares"] * self.programme.points_per_share + humans * points
+        return by_link
+
+    def _leads(self, links: list[ShortLink], human_clicks: dict[int, list[Click]]) -> None:
+        """Some visits become leads, reported by the company's server after a while."""
+        conversions: list[Conversion] = []
+        for person in self.people:
+            stage = self.stage_of[person.pk]
+            if not stage.leads[1]:
+                continue
+            clicked = [
+                link for link in links if link.person_id == person.pk and link.pk in human_clicks
+            ]
+            for _ in range(self.rng.randint(*stage.leads)):
+                link = self.rng.choice(clicked)
+                click = self.rng.choice(human_clicks[link.pk])
+                at = self._between(click.created_at, mean_hours=6, cap_hours=72)
+                number = len(conversions) + 1
+                conversions.append(
+                    Conversion(
+                        key=f"api:demo-{number}",
+                        link=link,
+                        external_id=f"demo-{number}",
+                        source=Conversion.Source.API,
+                        state=Conversion.State.CONFIRMED,
+                        created_at=at,
+                        confirmed_at=at,
+                    )
+                )
+        Conversion.objects.bulk_create(conversions)
+        PointsEntry.objects.bulk_create(
+            [
+                PointsEntry(
+                    person_id=conversion.link.person_id,
+                    action=Action.LEAD,
+                    points=points_for(
+                        action="lead", network=conversion.link.network, scheme=self.scheme
+                    ),
+                    key=f"lead:{conversion.pk}",
+                    post_id=conversion.link.post_id,
+                    network=conversion.link.network,
+                    created_at=conversion.created_at,
+                )
+                for conversion in conversions
+            ]
         )
+        for conversion in conversions:
+            link = conversion.link
+            self._activity(
+                link.person, Verb.CONVERSION, link.post, link.network, conversion.created_at
+            )
+        self.counts["leads"] = len(conversions)
+
+    def _suggestions(self) -> None:
+        """Content creators suggested some of the employee stories, which editors published."""
+        stories = [
+            post
+            for post in self.posts
+            if post.content_type == EMPLOYEE and post.published_at is not None
+        ]
+        self.rng.shuffle(stories)
+        editors = [person for person in self.people if person.role == Role.EDITOR]
+        suggestions = []
+        for person in self.people:
+            stage = self.stage_of[person.pk]
+            for _ in range(self.rng.randint(*stage.suggestions)):
+                post = stories.pop()
+                assert post.published_at is not None
+                made = post.published_at - timedelta(days=self.rng.randint(3, 10))
+                decided = post.published_at - timedelta(hours=self.rng.randint(2, 30))
+                Post.objects.filter(pk=post.pk).update(suggested_by=person)
+                suggestions.append(
+                    Suggestion(
+                        person=person,
+                        url=post.url,
+                        state=Suggestion.State.ACCEPTED,
+                        decided_by=self.rng.choice(editors),
+                        decided_at=decided,
+                        post=post,
+                        created_at=made,
+                    )
+                )
+                self._activity(person, Verb.SUGGESTION_MADE, post, "", made)
+                self._activity(person, Verb.SUGGESTION_ACCEPTED, post, "", decided)
+        Suggestion.objects.bulk_create(suggestions)
+        self.counts["suggestions"] = len(suggestions)
+
+    def _recognition(self) -> None:
+        """Give the points and badges the activities earned, then set up challenges, rewards,
+        kudos, last week's messages and the journey's history."""
+        badges_create_defaults()
+        # Points for reactions, comments and accepted suggestions, and every badge reached.
+        while activities_process():
+            pass
+        admin = next(person for person in self.people if person.role == Role.ADMIN)
+        self._challenges(admin)
+        self._rewards(admin)
+        self._kudos()
+        last_week = period_start("week", utc_day(self.now)) - timedelta(days=7)
+        validation_messages_send(week_start=last_week)
+        # The journey's history: one snapshot a week for two months, and today's.
+        for weeks in range(8, 0, -1):
+            journey_snapshot_take(day=utc_day(self.now - timedelta(weeks=weeks)))
+        journey_snapshot_take(day=utc_day(self.now))
+        # Demo addresses do not exist: keep the messages in the platform, send no email.
+        Notification.objects.filter(emailed_at__isnull=True).update(email_wanted=False)
+        self.counts["points"] = (
+            PointsEntry.objects.exclude(action=Action.REDEMPTION).aggregate(total=Sum("points"))[
+                "total"
+            ]
+            or 0
+        )
+        self.counts["badges"] = BadgeAward.objects.count()
+
+    def _challenges(self, admin: Person) -> None:
+        launch = [
+            post
+            for post in self.posts
+            if post.url.startswith(f"{ACME}/product/") and post.published_at is not None
+        ]
+        done = challenge_create(
+            by=admin,
+            fields={
+                "title": "Customer stories month",
+                "description": "Bring ten visits to our customer stories and case studies.",
+                "metric": Challenge.Metric.CLICKS,
+                "goal": 10,
+                "team": self.teams["Sales"],
+                "starts_at": self.now - timedelta(days=50),
+                "ends_at": self.now - timedelta(days=20),
+                "reward_points": 100,
+            },
+            posts=[],
+        )
+        challenge_close(challenge_id=done.pk)
+        challenge_create(
+            by=admin,
+            fields={
+                "title": "Route 5 launch fortnight",
+                "description": "Share the Route 5 and Acme Dock launch posts five times in two "
+                "weeks, on the networks where your customers are.",
+                "metric": Challenge.Metric.SHARES,
+                "goal": 5,
+                "starts_at": self.now - timedelta(days=6),
+                "ends_at": self.now + timedelta(days=8),
+                "reward_points": 150,
+                "reward_text": "A Route 5 hoodie",
+            },
+            posts=launch,
+        )
+        challenge_create(
+            by=admin,
+            fields={
+                "title": "LogiMAT week: 300 visits together",
+                "description": "All of us together: 300 visits to our LogiMAT posts.",
+                "metric": Challenge.Metric.CLICKS,
+                "goal": 300,
+                "scope": Challenge.Scope.TOGETHER,
+                "starts_at": self.now + timedelta(days=12),
+                "ends_at": self.now + timedelta(days=19),
+                "reward_text": "Team breakfast at every office",
+            },
+            posts=[],
+        )
+        self.counts["challenges"] = 3
+
+    def _rewards(self, admin: Person) -> None:
+        catalogue = {
+            name: reward_create(
+                fields={"name": name, "description": description, "price": price, "stock": stock}
+            )
+            for name, description, price, stock in [
+                ("Acme mug", "The orange one everybody wants.", 150, 25),
+                ("Route 5 hoodie", "Grey, soft, with the Route 5 logo.", 400, 10),
+                ("A tree planted in your name", "With our partner in the Veluwe.", 250, None),
+                ("Lunch with the CEO", "An hour, your questions.", 1200, 2),
+                ("Ticket to Acme Connect", "Our customer conference in Milan.", 2000, 1),
+            ]
+        }
+        member = next(p for p in self.people if p.email == f"member@{DOMAIN}")
+        lead = next(p for p in self.people if p.email == f"lead@{DOMAIN}")
+        approved = self._claim(member, catalogue["Route 5 hoodie"])
+        if approved:
+            reward_claim_approve(claim=approved, by=admin)
+        self._claim(member, catalogue["A tree planted in your name"])
+        self._claim(lead, catalogue["Acme mug"])
+        ambassador = next(p for p in self.people if self.stage_of[p.pk].name == "ambassador")
+        declined = self._claim(ambassador, catalogue["Acme mug"])
+        if declined:
+            reward_claim_decline(
+                claim=declined, by=admin, note="You already have one from the launch party."
+            )
+        self.counts["rewards"] = len(catalogue)
+
+    def _claim(self, person: Person, reward: Reward) -> RewardClaim | None:
+        try:
+            return reward_claim(person=person, reward=reward)
+        except RecognitionError:
+            return None  # not enough points with another seed: the demo goes on without it
+
+    def _kudos(self) -> None:
+        lead = next(p for p in self.people if p.email == f"lead@{DOMAIN}")
+        sales = [
+            p
+            for p in self.people
+            if "Sales" in self.person_teams[p.pk]
+            and p.pk != lead.pk
+            and self.stage_of[p.pk].clicks[1]
+        ]
+        for person in sales[:2]:
+            kudos_send(
+                sender=lead,
+                recipient=person,
+                message="Your shares brought us real visits this month. Thank you!",
+            )
 
     def _human_clicks(self, link: ShortLink, count: int) -> list[Click]:
         clicks = []
@@ -708,6 +1022,7 @@ class Command(BaseCommand):
                 rng=random.Random(options["seed"]),  # noqa: S311 - reproducible data, not secrets
                 now=timezone.now(),
                 programme=programme,
+                scheme=scheme_get(),
             )
             demo.load()
             # The demo already holds the points and activities of its clicks.
@@ -723,8 +1038,10 @@ class Command(BaseCommand):
             f"{counts['posts']} published posts and {counts['drafts']} drafts "
             f"({counts['captions']} captions),\n"
             f"  {counts['shares']} shares, {counts['human_clicks']} human clicks and "
-            f"{counts['bot_clicks']} bot visits, {counts['activities']} activities, "
-            f"{counts['points']} points."
+            f"{counts['bot_clicks']} bot visits, {counts['leads']} leads, "
+            f"{counts['activities']} activities, {counts['points']} points,\n"
+            f"  {counts['badges']} badges earned, {counts['challenges']} challenges and "
+            f"{counts['rewards']} rewards."
         )
         self._logins()
 

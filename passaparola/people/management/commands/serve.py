@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Migrate, collect static files, then run gunicorn and the Huey consumer together."
+    help = "Migrate, collect static files, then run granian and the Huey consumer together."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -37,12 +37,13 @@ class Command(BaseCommand):
                 [
                     sys.executable,
                     "-m",
-                    "gunicorn",
-                    "passaparola.wsgi",
-                    f"--bind={options['host']}:{options['port']}",
+                    "granian",
+                    "--interface=wsgi",
+                    f"--host={options['host']}",
+                    f"--port={options['port']}",
                     f"--workers={options['workers']}",
-                    "--threads=4",
-                    "--access-logfile=-",
+                    "--blocking-threads=4",
+                    "passaparola.wsgi:application",
                 ],
                 env=env,
             ),

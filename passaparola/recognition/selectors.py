@@ -110,6 +110,19 @@ def _visible() -> Q:
     return Q(person__is_active=True, person__hide_from_leaderboards=False, person__is_paused=False)
 
 
+def _off_boards() -> QuerySet[Person, Any]:
+    """Return the (few) people not shown on public boards, as a subquery of ids."""
+    return Person.objects.filter(
+        Q(is_active=False) | Q(hide_from_leaderboards=True) | Q(is_paused=True)
+    ).values("pk")
+
+
+def _team_members(team_id: int) -> list[int]:
+    # Fetched first: filtering the totals by a list of ids lets the database look each one
+    # up, where a join would walk the whole period.
+    return list(Membership.objects.filter(team_id=team_id).values_list("person_id", flat=True))
+
+
 def _totals(period: str, start: date | None) -> QuerySet[PointsTotal]:
     period, start = resolve_period(period, start)
     return PointsTotal.objects.filter(period=PERIODS[period], start=start)
@@ -138,7 +151,7 @@ def leaderboard(
         period = _period_for_days(days)
     totals = _totals(period, start).filter(_visible(), points__gt=0)
     if team_id is not None:
-        totals = totals.filter(person__memberships__team_id=team_id)
+        totals = totals.filter(person_id__in=_team_members(team_id))
     rows = totals.select_related("person").order_by("-points", "person_id")[:limit]
     return _ranked([(row.person, row.points) for row in rows])
 
@@ -162,11 +175,9 @@ def rank_of(
     ahead = totals.filter(points__gt=mine).exclude(person=person)
     if team_id is not None:
         return ahead.filter(_visible(), person__memberships__team_id=team_id).count() + 1
-    # Counting everyone ahead walks the index alone; the few hidden or paused are taken off.
-    off_board = Person.objects.filter(
-        Q(is_active=False) | Q(hide_from_leaderboards=True) | Q(is_paused=True)
-    ).values("pk")
-    return ahead.count() - ahead.filter(person__in=off_board).count() + 1
+    # One walk of the (period, start, -points) index; the few people off the boards are left
+    # out by a subquery (hashed once on PostgreSQL), never by a join per row.
+    return ahead.exclude(person__in=_off_boards()).count() + 1
 
 
 def points_total(
@@ -220,14 +231,22 @@ def team_board(*, period: str = "month", start: date | None = None) -> list[Team
     Members are the team's active people who have not paused; people who hide from the
     boards still count here, since a team's figure names nobody.
     """
-    totals = _totals(period, start).filter(person__is_active=True, person__is_paused=False)
-    points = dict(
-        totals.values_list("person__memberships__team")
-        .annotate(total=Sum("points"))
-        .values_list("person__memberships__team", "total")
-    )
+    period, start = resolve_period(period, start)
+    out = Person.objects.filter(Q(is_active=False) | Q(is_paused=True)).values("pk")
+    out_sql, out_params = out.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Totals straight to memberships: the ORM would join every person in between.
+        cursor.execute(
+            # Django's own SQL for the subquery; every value goes as a parameter.
+            "SELECT m.team_id, SUM(t.points) FROM recognition_pointstotal t"  # noqa: S608
+            " JOIN people_membership m ON m.person_id = t.person_id"
+            f" WHERE t.period = %s AND t.start = %s AND t.person_id NOT IN ({out_sql})"
+            " GROUP BY m.team_id",
+            [PERIODS[period], start, *out_params],
+        )
+        points = dict(cursor.fetchall())
     members = dict(
-        Membership.objects.filter(person__is_active=True, person__is_paused=False)
+        Membership.objects.exclude(person__in=out)
         .values_list("team")
         .annotate(n=Count("person", distinct=True))
         .values_list("team", "n")

@@ -1,7 +1,7 @@
 """State changes of recognition. The ledger only grows and each award happens once; every
 other change (badges, challenges, rewards, kudos, messages) goes through a function here."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -133,7 +133,7 @@ def points_award(
     points: int | None = None,
     post: Post | None = None,
     network: str = "",
-    at: Any = None,
+    at: datetime | None = None,
     note: str = "",
 ) -> PointsEntry | None:
     """Add points for an action once; return None when `key` was already awarded.
@@ -680,6 +680,8 @@ def validation_text(visits: int, usual: float) -> tuple[str, str]:
 def validation_messages_send(*, week_start: date | None = None) -> int:
     """Tell each person whose shares brought visits in a week (the last full one by default),
     then prompt team leads to recognise them; return how many messages were sent."""
+    # One transaction per message (notification_send), not one for the whole programme:
+    # a failure half-way keeps what was sent, and the keys make a rerun send only the rest.
     if week_start is None:
         week_start = period_start("week", utc_day()) - timedelta(days=7)
     start, end = week_bounds(week_start)

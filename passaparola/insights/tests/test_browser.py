@@ -6,6 +6,7 @@ check the share intents and the short-link redirects without reaching LinkedIn o
 """
 
 import os
+import re
 import tempfile
 import unittest
 from pathlib import Path
@@ -34,12 +35,15 @@ from passaparola.content.services import post_create, post_publish
 from passaparola.people.models import Person, Role, Team
 from passaparola.people.services import person_create
 from passaparola.sharing.models import Share
+from passaparola.sharing.networks import NETWORKS
+from passaparola.sharing.services import policy_get, policy_update
 from passaparola.testing import PASSWORD
 from passaparola.tracking.models import Click
-from passaparola.tracking.services import clicks_process
+from passaparola.tracking.services import clicks_ingest, clicks_process
 
 CHROMIUM = Path("/usr/bin/chromium")
-# Screenshots to look at: /tmp/pp-dashboard.png, /tmp/pp-phone.png and /tmp/pp-phone-feed.png.
+# Screenshots to look at: /tmp/pp-dashboard.png, /tmp/pp-post-desktop.png, /tmp/pp-post-phone.png
+# and /tmp/pp-phone-feed.png.
 SCREENSHOTS = Path(tempfile.gettempdir())
 CHROMIUM_ARGS = [
     "--headless",
@@ -60,7 +64,12 @@ LINKEDIN_BOT = (
 POST_URL = "https://example.com/news/factory?ref=home"
 POST_TITLE = "Our new factory opens in Turin"
 CAPTION = "Proud of the team that built this!"
+OTHER_CAPTION = "Turin, meet our newest factory."
 MY_TEXT = "Visited the new plant today: 200 new jobs & solar roofs. #proud"
+MY_HASHTAGS = "#solar energy"
+DISCLOSURE = "#AcmeEmployee"
+# What every network that takes text gets: her words, her hashtags, then the disclosure.
+COMPOSED = f"{MY_TEXT}\n\n#solar #energy {DISCLOSURE}"
 
 
 class Guard:
@@ -278,7 +287,9 @@ class BrowserJourneyTests(StaticLiveServerTestCase):
         editor.get_by_label("Link", exact=True).fill(POST_URL)
         editor.get_by_label("Title", exact=True).fill(POST_TITLE)
         editor.get_by_label("Description").fill("Solar roofs, 200 new jobs and an open day.")
-        editor.get_by_label("Suggested caption").fill(CAPTION)
+        # The first caption row is "the" suggested caption; the rows after it are extras.
+        editor.get_by_label("Suggested caption", exact=True).fill(CAPTION)
+        editor.get_by_label("Another caption", exact=True).first.fill(OTHER_CAPTION)
         editor.get_by_label("Audience").select_option(label="Only the chosen teams")
         editor.get_by_label("Sales", exact=True).check()
         editor.get_by_role("button", name="Publish").click()
@@ -288,24 +299,68 @@ class BrowserJourneyTests(StaticLiveServerTestCase):
         self.assertEqual(post.audience, Post.Audience.TEAMS)
         self.assertEqual(list(post.teams.all()), [self.sales])
         self.assertEqual(post.url, POST_URL)
-        self.assertEqual([caption.text for caption in post.captions.all()], [CAPTION])
+        self.assertEqual(
+            [caption.text for caption in post.captions.order_by("pk")], [CAPTION, OTHER_CAPTION]
+        )
         editor.goto(self.url("content:studio"))
         expect(editor.get_by_role("row", name=POST_TITLE)).to_contain_text("Sales")
 
         # 2. Alice, in Sales, finds it in her feed and shares it in her own words.
+        # The programme asks employees to disclose who they work for (the admin's sharing policy).
+        policy_update(policy=policy_get(), fields={"disclosure": DISCLOSURE})
         alice = self.new_page()
+        alice.context.grant_permissions(
+            ["clipboard-read", "clipboard-write"], origin=self.live_server_url
+        )
         self.log_in(alice, self.alice)
         alice.get_by_role("link", name=POST_TITLE).first.click()
-        alice.wait_for_url(self.url("content:post", post.pk))
+        alice.wait_for_url(self.url("content:post", post.pk), wait_until="load")
         expect(alice.get_by_role("heading", level=1)).to_have_text(POST_TITLE)
-        text = alice.get_by_label("Your text")
+        # One of the captions is offered at random; she picks the first one herself.
+        text = alice.get_by_role("textbox", name="Your text", exact=True)
+        expect(text).to_have_value(
+            re.compile(f"^({re.escape(CAPTION)}|{re.escape(OTHER_CAPTION)})$")
+        )
+        captions = alice.get_by_role("group", name="Suggested captions")
+        captions.get_by_role("link", name="Caption 2").click()
+        expect(text).to_have_value(OTHER_CAPTION)
+        captions.get_by_role("link", name="Caption 1").click()
         expect(text).to_have_value(CAPTION)
-        text.fill(MY_TEXT)
-        linkedin_link = alice.get_by_label("Your link for LinkedIn", exact=True).input_value()
+        expect(captions.get_by_role("link", name="Caption 1")).to_have_attribute(
+            "aria-current", "true"
+        )
+        ready = alice.get_by_role("textbox", name="Your text, ready to paste")
+        expect(ready).to_have_value(f"{CAPTION}\n\n{DISCLOSURE}")
+        expect(ready).not_to_be_editable()
+        expect(alice.get_by_text(f"We add {DISCLOSURE} wherever the network takes")).to_be_visible()
+
+        # She writes her own text and adds hashtags; the text to paste and the counts follow.
         x_link = alice.get_by_label("Your link for X", exact=True).input_value()
+        linkedin_link = alice.get_by_label("Your link for LinkedIn", exact=True).input_value()
         self.assertTrue(linkedin_link.startswith(self.live_server_url + "/s/"), linkedin_link)
         self.assertNotEqual(linkedin_link, x_link)
+        with alice.expect_response(self.url("sharing:check", post.pk)) as checked:
+            text.fill(MY_TEXT)
+            alice.get_by_label("Hashtags", exact=True).fill(MY_HASHTAGS)
+        self.assertEqual(checked.value.status, 200)
+        expect(ready).to_have_value(COMPOSED)
+        x_option = alice.get_by_role("listitem").filter(
+            has=alice.get_by_role("button", name="Share on X", exact=True)
+        )
+        x_length = NETWORKS["x"].length(text=COMPOSED, link=x_link)
+        expect(x_option).to_contain_text(f"{x_length} / 280")
+        expect(alice.get_by_role("alert")).to_have_count(0)  # no guardrail stands in the way
+        alice.screenshot(path=SCREENSHOTS / "pp-post-desktop.png", full_page=True)
 
+        # LinkedIn takes only the link, so she copies her text first and pastes it there.
+        linkedin_option = alice.get_by_role("listitem").filter(
+            has=alice.get_by_role("button", name="Share on LinkedIn", exact=True)
+        )
+        expect(linkedin_option).to_contain_text("LinkedIn only takes the link")
+        copy_text = alice.get_by_role("button", name="Copy text", exact=True)
+        copy_text.click()
+        expect(alice.get_by_role("button", name="Copied", exact=True)).to_be_visible()
+        self.assertEqual(alice.evaluate("() => navigator.clipboard.readText()"), COMPOSED)
         linkedin_intent = self.share_on(alice, "Share on LinkedIn", "https://www.linkedin.com/")
         self.assertEqual(
             linkedin_intent,
@@ -313,13 +368,14 @@ class BrowserJourneyTests(StaticLiveServerTestCase):
         )
         x_intent = self.share_on(alice, "Share on X", "https://x.com/")
         self.assertTrue(x_intent.startswith("https://x.com/intent/post?"), x_intent)
-        self.assertEqual(parse_qs(urlsplit(x_intent).query), {"text": [MY_TEXT], "url": [x_link]})
+        self.assertEqual(parse_qs(urlsplit(x_intent).query), {"text": [COMPOSED], "url": [x_link]})
         shares = Share.objects.filter(person=self.alice, post=post).order_by("pk")
         self.assertEqual(
             [(share.network, share.text) for share in shares],
-            [("linkedin", MY_TEXT), ("x", MY_TEXT)],
+            [("linkedin", COMPOSED), ("x", COMPOSED)],
         )
         self.assertEqual(shares[0].link.code, linkedin_link.rsplit("/", 1)[1])
+        self.assertEqual(shares[1].link.code, x_link.rsplit("/", 1)[1])
 
         # 3. Someone opens Alice's LinkedIn link, and LinkedIn's preview bot fetches it too.
         visitor = self.new_page(user_agent=self.human_agent)
@@ -331,8 +387,10 @@ class BrowserJourneyTests(StaticLiveServerTestCase):
         self.assertEqual(
             (parts.scheme, parts.netloc, parts.path), ("https", "example.com", "/news/factory")
         )
+        query = parse_qs(parts.query)
+        click_ref = query.pop("pp_click", [""])[0]
         self.assertEqual(
-            parse_qs(parts.query),
+            query,
             {
                 "ref": ["home"],
                 "utm_source": ["linkedin"],
@@ -344,10 +402,18 @@ class BrowserJourneyTests(StaticLiveServerTestCase):
         bot = self.new_page(user_agent=LINKEDIN_BOT)
         self.open_offsite(bot, linkedin_link)
         self.wait_for_blocked(bot, "https://example.com/", count=2)
+        # The redirect leaves clicks in a spool that a background job ingests. With Huey in
+        # immediate mode (the tests' default; the live server is a thread of this process)
+        # they are already rows; otherwise this is the job's first step.
+        clicks_ingest()
         clicks = Click.objects.filter(link__code=code)
         self.assertEqual(clicks.filter(is_bot=False).count(), 1)
         self.assertEqual(clicks.filter(is_bot=True).count(), 1)
         self.assertEqual(Click.objects.count(), 2)
+        # The landing address names the click (for the website's lead snippet), never the person.
+        human_click = clicks.get(is_bot=False)
+        assert human_click.uuid is not None
+        self.assertEqual(click_ref, f"{code}-{human_click.uuid.hex}")
 
         # 4. The background job turns the human click into points; Alice sees her impact.
         clicks_process()
@@ -425,9 +491,20 @@ class BrowserJourneyTests(StaticLiveServerTestCase):
         phone.screenshot(path=SCREENSHOTS / "pp-phone-feed.png", full_page=True)
 
         phone.get_by_role("link", name=POST_TITLE).first.click()
+        # Until the page has loaded, its deferred scripts (htmx, app.js) do not listen yet.
+        phone.wait_for_url(self.url("content:post", post.pk), wait_until="load")
         expect(phone.get_by_role("button", name="Share on LinkedIn")).to_be_visible()
+        text = phone.get_by_role("textbox", name="Your text", exact=True)
+        expect(text).to_have_value(CAPTION)
+        # The composer asks the server to check the text; let that answer arrive before leaving.
+        with phone.expect_response(self.url("sharing:check", post.pk)) as checked:
+            text.fill(MY_TEXT)
+        self.assertEqual(checked.value.status, 200)
+        expect(phone.get_by_role("textbox", name="Your text, ready to paste")).to_have_value(
+            MY_TEXT
+        )
         self.assert_no_horizontal_scroll(phone)
-        phone.screenshot(path=SCREENSHOTS / "pp-phone.png", full_page=True)
+        phone.screenshot(path=SCREENSHOTS / "pp-post-phone.png", full_page=True)
 
         # Her own figures and the leaderboard are read on phones too.
         for name in ("insights:my_impact", "recognition:leaderboard"):

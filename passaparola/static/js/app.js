@@ -99,8 +99,16 @@ const recount = () => {
 };
 
 document.addEventListener("input", (event) => {
-  if (event.target.closest("[data-share-text], [data-share-hashtags]")) recount();
+  if (!event.target.closest("[data-share-text], [data-share-hashtags]")) return;
+  const state = composerState();
+  // Once the person edits, no suggested caption is "the chosen one" any more.
+  if (state && event.isTrusted) {
+    for (const choice of state.panel.querySelectorAll("[data-caption]")) choice.removeAttribute("aria-current");
+  }
+  recount();
 });
+// The browser may restore edited text (back button, reload): show counts for what is there.
+recount();
 
 document.addEventListener("click", (event) => {
   const choice = event.target.closest("[data-caption]");

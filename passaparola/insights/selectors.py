@@ -46,6 +46,11 @@ def _click_counts(clicks: QuerySet[Click]) -> dict[str, int]:
     )
 
 
+def _earned(entries: QuerySet[PointsEntry]) -> QuerySet[PointsEntry]:
+    # Spending points on a reward is not a loss of what the programme earned.
+    return entries.exclude(action=PointsEntry.Action.REDEMPTION)
+
+
 def _by_network(clicks: QuerySet[Click]) -> list[dict[str, object]]:
     rows = list(
         clicks.values(network=F("link__network"))
@@ -77,7 +82,9 @@ def programme_summary(*, days: int = 30) -> Summary:
         human_clicks=counts["human"],
         unique_clicks=counts["unique"],
         bot_clicks=counts["bots"],
-        points=PointsEntry.objects.filter(created_at__gte=since).aggregate(t=Sum("points"))["t"]
+        points=_earned(PointsEntry.objects.filter(created_at__gte=since)).aggregate(
+            t=Sum("points")
+        )["t"]
         or 0,
     )
     summary.share_bars = bars(daily_series(_per_day(shares, "created_at"), end=today, days=days))
@@ -127,7 +134,7 @@ def person_summary(person: Person, *, days: int = 30) -> Summary:
         human_clicks=counts["human"],
         unique_clicks=counts["unique"],
         bot_clicks=counts["bots"],
-        points=PointsEntry.objects.filter(person=person, created_at__gte=since).aggregate(
+        points=_earned(PointsEntry.objects.filter(person=person, created_at__gte=since)).aggregate(
             t=Sum("points")
         )["t"]
         or 0,

@@ -424,7 +424,10 @@ class BrowserJourneyTests(StaticLiveServerTestCase):
         expect(alice.locator('[data-figure="bot-clicks"]')).to_have_text("1")
         expect(alice.locator('[data-figure="points"]')).to_have_text("22")  # 2 x 10 + 1 x 2
         expect(alice.locator(".page-head")).to_contain_text("Points all time: 22.")
-        alice.get_by_role("link", name="Leaderboard").click()
+        alice.get_by_role("navigation", name="Main").get_by_role("link", name="Recognition").click()
+        alice.get_by_role("navigation", name="Recognition").get_by_role(
+            "link", name="Leaderboard"
+        ).click()
         expect(alice.get_by_role("heading", name="Leaderboard")).to_be_visible()
         mine = alice.get_by_role("row").filter(has_text="Alice Example")
         expect(mine).to_have_count(1)

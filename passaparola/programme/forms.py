@@ -24,8 +24,6 @@ class ProgrammeForm(forms.ModelForm):
             "primary_colour",
             "default_language",
             "utm_campaign",
-            "points_per_share",
-            "points_per_click",
             "allowed_email_domains",
         ]
         widgets = {

@@ -280,3 +280,11 @@ FETCH_USER_AGENT = f"Passaparola/0.1 (+{SITE_URL})"
 # environment, so no deployment can open the fetcher to its own machine by configuration.
 FETCH_ALLOW_LOOPBACK = False
 CONTENT_IMAGE_MAX_BYTES = envint("CONTENT_IMAGE_MAX_BYTES", 5_000_000)
+
+# Notifications (issue 7): digests, nudges, token-expiry emails, Slack and Teams webhooks.
+# The digest goes out at the first hourly run from this local hour (TIME_ZONE) on: every day,
+# or on Mondays for weekly digests, with at most this many posts.
+NOTIFICATIONS_DIGEST_HOUR = envint("NOTIFICATIONS_DIGEST_HOUR", 8)
+NOTIFICATIONS_DIGEST_POSTS = envint("NOTIFICATIONS_DIGEST_POSTS", 5)
+# A person with no activity for this many days gets one gentle nudge (then none for as long).
+NOTIFICATIONS_QUIET_DAYS = envint("NOTIFICATIONS_QUIET_DAYS", 30)

@@ -31,6 +31,8 @@ EXEMPT_PREFIXES = [
     "/invitations/accept/",
     "/invitations/o/",
     "/join/",
+    # One-click unsubscribe works for anyone holding the link, accepted policy or not.
+    "/notifications/unsubscribe/",
 ]
 
 

@@ -42,3 +42,147 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.person_id}"
+
+
+class EmailKind(models.TextChoices):
+    """The kinds of email a person can turn on or off."""
+
+    DIGEST = "digest", _("Digest of new posts")
+    RECOGNITION = "recognition", _("Recognition messages")
+    REMINDERS = "reminders", _("Reminders and nudges")
+
+
+class DigestFrequency(models.TextChoices):
+    OFF = "off", _("Never")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+
+
+class NotificationPreference(models.Model):
+    """How a person wants to hear from the platform; no row means the defaults."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    digest_frequency = models.CharField(
+        _("digest of new posts"),
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.WEEKLY,
+    )
+    email_digest = models.BooleanField(_("email me the digest"), default=True)
+    email_recognition = models.BooleanField(
+        _("email me recognition messages (kudos, badges, my week)"), default=True
+    )
+    email_reminders = models.BooleanField(
+        _("email me reminders (quiet spells, reconnecting accounts)"), default=True
+    )
+    # When the last "we miss you" nudge went out; at most one per NOTIFICATIONS_QUIET_DAYS.
+    last_nudge_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"preferences of {self.person_id}"
+
+
+class DigestLog(models.Model):
+    """One digest per person and period: the unique key makes a retry never send twice."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_logs"
+    )
+    period = models.CharField(max_length=20)  # "daily:2026-11-23" or "weekly:2026-W48"
+    since = models.DateTimeField()
+    until = models.DateTimeField()
+    posts = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "period"], name="one_digest_per_period"),
+        ]
+        indexes = [models.Index(fields=["person", "until"])]
+
+    def __str__(self) -> str:
+        return f"digest {self.period} for {self.person_id}"
+
+
+class TokenExpiryNotice(models.Model):
+    """The one email about a connected account's token running out (per expiry date)."""
+
+    account = models.ForeignKey(
+        "sharing.ConnectedAccount", on_delete=models.CASCADE, related_name="expiry_notices"
+    )
+    token_expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "token_expires_at"], name="one_notice_per_expiry"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"expiry notice for {self.account_id}"
+
+
+class WebhookEndpoint(models.Model):
+    """A Slack or Microsoft Teams incoming webhook told about new posts and kudos."""
+
+    class Kind(models.TextChoices):
+        SLACK = "slack", _("Slack")
+        TEAMS = "teams", _("Microsoft Teams")
+
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # A secret in itself (whoever has it can post to the channel): never shown in full again.
+    url = models.URLField(_("webhook address"), max_length=1000)
+    on_posts = models.BooleanField(_("new posts for everyone"), default=True)
+    on_kudos = models.BooleanField(_("kudos"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Only events after these moments are announced (a new endpoint does not replay history).
+    posts_cursor = models.DateTimeField(default=timezone.now)
+    kudos_cursor = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def url_hint(self) -> str:
+        """Return the start of the address, enough to recognise it."""
+        return self.url[:32] + "…" if len(self.url) > 32 else self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint; the unique key makes an event go out once."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    key = models.CharField(max_length=40)  # "post:12" or "kudos:7"
+    payload = models.JSONField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "key"], name="one_delivery_per_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} to {self.endpoint_id}"

@@ -314,7 +314,7 @@ class LanguageTests(BaseTestCase):
         self.assertEqual(self.alice.language, "it")
         page = self.client.get(reverse("content:feed"))
         self.assertContains(page, '<html lang="it">')
-        self.assertContains(page, "Classifica")  # the navigation's "Leaderboard"
+        self.assertContains(page, "Riconoscimenti")  # the navigation's "Recognition"
 
     def test_the_saved_language_follows_the_person_to_a_new_browser(self) -> None:
         Person.objects.filter(pk=self.alice.pk).update(language="it")

@@ -31,6 +31,7 @@ from passaparola.content.models import (
     Topic,
 )
 from passaparola.content.selectors import can_approve, entries_plan, post_current_step
+from passaparola.governance.services import audit_record
 from passaparola.lib.fetch import IMAGE, FetchError, fetch
 from passaparola.people.models import Person, Team
 
@@ -298,6 +299,9 @@ def post_approve(*, post: Post, by: Person, note: str = "") -> Post:
             note=note,
         )
         _revise(post, by, PostRevision.Action.APPROVED, note or step.name)
+        audit_record(
+            actor=by, action="post.approved", target=post, changes={"step": step.name, "note": note}
+        )
         if post_current_step(post) is not None:
             return post
     return _go_live(post, by)
@@ -323,6 +327,7 @@ def post_return(*, post: Post, by: Person, note: str) -> Post:
     post.updated_at = timezone.now()
     post.save(update_fields=["state", "updated_at"])
     _revise(post, by, PostRevision.Action.RETURNED, note)
+    audit_record(actor=by, action="post.returned", target=post, changes={"note": note})
     return post
 
 

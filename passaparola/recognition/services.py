@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from passaparola.activity.models import Activity, Verb
 from passaparola.content.models import Post
+from passaparola.governance.services import audit_record
 from passaparola.notifications.models import Notification
 from passaparola.notifications.services import in_language_of, notification_send
 from passaparola.people.access import MANAGERS
@@ -578,6 +579,12 @@ def reward_claim_approve(*, claim: RewardClaim, by: Person) -> RewardClaim:
     claim.decided_at = timezone.now()
     claim.decided_by = by
     claim.save(update_fields=["state", "decided_at", "decided_by"])
+    audit_record(
+        actor=by,
+        action="reward_claim.approved",
+        target=claim,
+        changes={"reward": claim.reward.name, "points": -claim.price},
+    )
     with in_language_of(claim.person):
         title = _("Your reward “%(reward)s” is approved") % {"reward": claim.reward.name}
         body = ngettext(
@@ -608,6 +615,12 @@ def reward_claim_decline(*, claim: RewardClaim, by: Person, note: str = "") -> R
     claim.decided_by = by
     claim.note = note[:300]
     claim.save(update_fields=["state", "decided_at", "decided_by", "note"])
+    audit_record(
+        actor=by,
+        action="reward_claim.declined",
+        target=claim,
+        changes={"reward": claim.reward.name, "note": claim.note},
+    )
     with in_language_of(claim.person):
         title = _("Your claim for “%(reward)s” was declined") % {"reward": claim.reward.name}
     notification_send(

@@ -24,6 +24,7 @@ from passaparola.invitations.models import (
 )
 from passaparola.people.models import Membership, Person, Role, Team
 from passaparola.people.services import person_create
+from passaparola.recognition.services import points_award
 
 IMPORT_CHUNK = 500
 TOKEN_SALT = "passaparola.invitations.accept"  # noqa: S105 (a namespace, not a secret)
@@ -535,6 +536,12 @@ def person_join(*, email: str, name: str, language: str = "", via: str) -> Perso
         invitation.joined_at = timezone.now()
         invitation.person = person
         invitation.save(update_fields=["joined_at", "person"])
+        # Accepting the invitation is the first step on the journey, and earns points once.
+        points_award(
+            person=person,
+            action="invitation_accepted",
+            key=f"invitation:{invitation.pk}",
+        )
     if created:
         audit_record(
             actor=person,

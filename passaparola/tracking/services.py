@@ -314,6 +314,27 @@ def clicks_process(*, batch: int = 5000) -> int:
         ],
         ignore_conflicts=True,
     )
+    # The visitor hash changes every day, so this key means one award per visitor, link and day.
+    unique_points = {
+        network: points_for(action="unique_click", network=network, scheme=scheme)
+        for network in {click.link.network for click in humans}
+    }
+    PointsEntry.objects.bulk_create(
+        [
+            PointsEntry(
+                person_id=click.link.person_id,
+                action=PointsEntry.Action.UNIQUE_CLICK,
+                points=unique_points[click.link.network],
+                key=f"unique:{click.link_id}:{click.visitor}",
+                post_id=click.link.post_id,
+                network=click.link.network,
+                created_at=click.created_at,
+            )
+            for click in humans
+            if unique_points[click.link.network] > 0 and click.visitor
+        ],
+        ignore_conflicts=True,
+    )
     Activity.objects.bulk_create(
         [
             Activity(

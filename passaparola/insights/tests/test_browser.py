@@ -422,8 +422,8 @@ class BrowserJourneyTests(StaticLiveServerTestCase):
         expect(alice.locator('[data-figure="shares"]')).to_have_text("2")
         expect(alice.locator('[data-figure="human-clicks"]')).to_have_text("1")
         expect(alice.locator('[data-figure="bot-clicks"]')).to_have_text("1")
-        expect(alice.locator('[data-figure="points"]')).to_have_text("22")  # 2 x 10 + 1 x 2
-        expect(alice.locator(".page-head")).to_contain_text("Points all time: 22.")
+        expect(alice.locator('[data-figure="points"]')).to_have_text("23")  # 2 x 10 + 2 + 1 unique
+        expect(alice.locator(".page-head")).to_contain_text("Points all time: 23.")
         alice.get_by_role("navigation", name="Main").get_by_role("link", name="Recognition").click()
         alice.get_by_role("navigation", name="Recognition").get_by_role(
             "link", name="Leaderboard"
@@ -431,8 +431,8 @@ class BrowserJourneyTests(StaticLiveServerTestCase):
         expect(alice.get_by_role("heading", name="Leaderboard")).to_be_visible()
         mine = alice.get_by_role("row").filter(has_text="Alice Example")
         expect(mine).to_have_count(1)
-        expect(mine.get_by_role("cell")).to_have_text(["1", "Alice Example", "22"])
-        expect(alice.locator(".you")).to_have_text("You are number 1 with 22 points.")
+        expect(mine.get_by_role("cell")).to_have_text(["1", "Alice Example", "23"])
+        expect(alice.locator(".you")).to_have_text("You are number 1 with 23 points.")
 
         # 5. Adam, who manages the programme, sees it all on the dashboard.
         manager = self.new_page(viewport={"width": 1280, "height": 800})
@@ -443,7 +443,7 @@ class BrowserJourneyTests(StaticLiveServerTestCase):
         expect(manager.locator('[data-figure="human-clicks"]')).to_have_text("1")
         expect(manager.locator('[data-figure="unique-clicks"]')).to_have_text("1")
         expect(manager.locator('[data-figure="bot-clicks"]')).to_have_text("1")
-        expect(manager.locator('[data-figure="points"]')).to_have_text("22")
+        expect(manager.locator('[data-figure="points"]')).to_have_text("23")
         top_people = manager.locator("section").filter(
             has=manager.get_by_role("heading", name="Top people")
         )

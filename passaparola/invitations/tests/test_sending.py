@@ -72,6 +72,11 @@ class InvitationEmailTests(MailTestCase):
         invitation.refresh_from_db()
         self.assertEqual(invitation.person, person)
         self.assertIsNotNone(invitation.joined_at)
+        # Accepting earns the scheme's points for it, once.
+        self.assertEqual(
+            list(person.points_entries.values_list("action", "key")),
+            [("invitation_accepted", f"invitation:{invitation.pk}")],
+        )
         # The link works once.
         again = Client().post(link, {"name": "Someone else"})
         self.assertEqual(again.status_code, 410)

@@ -11,6 +11,7 @@ from passaparola.content.models import Post
 from passaparola.content.services import post_create, post_publish
 from passaparola.programme.services import programme_get, programme_update
 from passaparola.recognition.models import PointsEntry
+from passaparola.recognition.services import points_for
 from passaparola.sharing.models import ShortLink
 from passaparola.sharing.services import shortlink_get_or_create
 from passaparola.testing import BaseTestCase
@@ -287,5 +288,17 @@ class ClickPointsTests(BaseTestCase):
 
         response = self.client.get(reverse("recognition:leaderboard"))
 
-        points = programme_get().points_per_click
+        # A human click, and the first visit of this visitor to the link today.
+        points = points_for(action="click", network="linkedin") + points_for(
+            action="unique_click", network="linkedin"
+        )
         self.assertContains(response, f"<td>Alice Example</td><td>{points}</td>")
+
+    def test_a_returning_visitor_earns_the_unique_visitor_points_once(self) -> None:
+        self.visit(CHROME)
+        self.visit(CHROME)
+        clicks_process()
+
+        unique = PointsEntry.objects.filter(person=self.alice, action="unique_click")
+        self.assertEqual(unique.count(), 1)
+        self.assertEqual(PointsEntry.objects.filter(person=self.alice, action="click").count(), 2)

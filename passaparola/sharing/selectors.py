@@ -92,8 +92,10 @@ class Composer:
 
 def caption_for(post: Post) -> str:
     """Return one of the post's suggested captions, picked at random so posts do not all match."""
-    captions = [caption.text for caption in post.captions.all()]
-    return secrets.choice(captions) if captions else post.title
+    captions = list(post.captions.all())
+    general = [caption.text for caption in captions if not caption.network]
+    pool = general or [caption.text for caption in captions]
+    return secrets.choice(pool) if pool else post.title
 
 
 def _links(person: Person, post: Post) -> dict[str, ShortLink]:
@@ -156,9 +158,15 @@ def share_options(
 def composer_for(*, person: Person, post: Post, caption_id: str | None = None) -> Composer:
     """Return everything the share panel shows: captions, options, nudges and suggestions."""
     captions = list(post.captions.order_by("pk"))
+    for caption in captions:
+        # Captions written for one network say so on their button.
+        network = NETWORKS.get(caption.network)
+        caption.network_label = network.label if network else ""  # type: ignore[attr-defined]
     chosen = next((c for c in captions if str(c.pk) == caption_id), None)
     if chosen is None and captions:
-        chosen = secrets.choice(captions)
+        # Start from a caption meant for every network; network-specific ones are a click away.
+        general = [caption for caption in captions if not caption.network]
+        chosen = secrets.choice(general or captions)
     text = chosen.text if chosen else post.title
     accounts = accounts_of(person)
     scheduled = list(

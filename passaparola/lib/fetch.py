@@ -247,6 +247,16 @@ def _pool(target: _Target, address: IPAddress) -> urllib3.HTTPConnectionPool:
     )
 
 
+def pinned_pool(url: str) -> tuple[urllib3.HTTPConnectionPool, str, str]:
+    """Return a pool connected to the checked address of `url`, with its Host header and path.
+
+    For other server-side calls (APIs, webhooks): the name is resolved once, every answer must
+    be public, and the connection goes to that address, so DNS cannot be re-pointed inside.
+    """
+    target = _parse(url)
+    return _pool(target, _checked_address(target)), target.host_header, target.path
+
+
 def _media_type(header: str) -> tuple[str, str]:
     media, _sep, params = header.partition(";")
     charset = ""

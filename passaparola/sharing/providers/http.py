@@ -25,6 +25,7 @@ from urllib3.exceptions import (
     ReadTimeoutError,
 )
 
+from passaparola.lib.fetch import FetchError, pinned_pool
 from passaparola.sharing.providers.base import (
     AuthExpired,
     RateLimited,
@@ -77,9 +78,22 @@ def request(
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     timeout = urllib3.Timeout(connect=5.0, read=float(settings.SHARING_HTTP_TIMEOUT))
     try:
-        raw = _pool.request(
-            method, url, body=body, headers=headers, timeout=timeout, redirect=False
-        )
+        if settings.SHARING_ALLOW_PRIVATE_HOSTS:
+            raw = _pool.request(
+                method, url, body=body, headers=headers, timeout=timeout, redirect=False
+            )
+        else:
+            # People name their own servers (Mastodon, Bluesky): connect only to the public
+            # address we checked, never to whatever the name resolves to a moment later.
+            try:
+                pool, host, path = pinned_pool(url)
+            except FetchError as error:
+                raise Rejected(str(error)) from error
+            headers.setdefault("User-Agent", USER_AGENT)
+            headers["Host"] = host
+            raw = pool.request(
+                method, path, body=body, headers=headers, timeout=timeout, redirect=False
+            )
     except ReadTimeoutError as error:
         raise Uncertain("no answer in time; the post may have gone out") from error
     except (ConnectTimeoutError, NewConnectionError) as error:

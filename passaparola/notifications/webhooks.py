@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from passaparola.lib import fetch
-from passaparola.lib.fetch import FetchError, UnsafeURL
+from passaparola.lib.fetch import FetchError, UnsafeURL, pinned_pool
 
 
 class WebhookError(Exception):
@@ -66,19 +66,16 @@ def webhook_post(url: str, payload: dict[str, Any]) -> None:
     body = json.dumps(payload).encode()
     try:
         webhook_url_check(url)
-        # The private helpers of lib.fetch: the same parsing, checks and address pinning.
-        target = fetch._parse(url)
-        address = fetch._checked_address(target)
-        pool = fetch._pool(target, address)
+        pool, host, path = pinned_pool(url)
     except FetchError as error:
         raise WebhookError(str(error)) from error
     try:
         response = pool.urlopen(
             "POST",
-            target.path,
+            path,
             body=body,
             headers={
-                "Host": target.host_header,
+                "Host": host,
                 "Content-Type": "application/json",
                 "User-Agent": getattr(settings, "FETCH_USER_AGENT", "Passaparola"),
             },

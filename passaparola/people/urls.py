@@ -18,6 +18,7 @@ urlpatterns = [
     path("welcome/", views.welcome, name="welcome"),
     path("welcome/interests/", views.welcome_interests, name="welcome_interests"),
     path("welcome/networks/", views.welcome_networks, name="welcome_networks"),
+    path("welcome/notifications/", views.welcome_notifications, name="welcome_notifications"),
     path("welcome/share/", views.welcome_share, name="welcome_share"),
     path("people/", views.directory_view, name="directory"),
     path("people/<int:person_id>/", views.person_view, name="person"),

@@ -28,6 +28,9 @@ from passaparola.governance.selectors import (
 from passaparola.invitations.models import Invitation, Wave
 from passaparola.invitations.services import JoinRefused, person_join
 from passaparola.lib.http import AuthedRequest
+from passaparola.notifications.forms import PreferencesForm
+from passaparola.notifications.selectors import preference_get
+from passaparola.notifications.services import preferences_update
 from passaparola.notifications.tasks import send_login_code
 from passaparola.people import sso
 from passaparola.people.access import access_person_for_managing, can_manage_programme
@@ -366,6 +369,24 @@ def welcome_interests(request: AuthedRequest) -> HttpResponse:
 def welcome_networks(request: AuthedRequest) -> HttpResponse:
     """Connect your networks, so sharing is one click."""
     return render(request, "people/welcome_networks.html", {"accounts_url": _accounts_url()})
+
+
+@login_required
+def welcome_notifications(request: AuthedRequest) -> HttpResponse:
+    """Choose the digest and the emails you want, before anything is sent."""
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None, instance=preference_get(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        preferences_update(
+            person=request.user,
+            digest_frequency=form.cleaned_data["digest_frequency"],
+            email_digest=form.cleaned_data["email_digest"],
+            email_recognition=form.cleaned_data["email_recognition"],
+            email_reminders=form.cleaned_data["email_reminders"],
+        )
+        return redirect("people:welcome_share")
+    return render(request, "people/welcome_notifications.html", {"form": form})
 
 
 @login_required

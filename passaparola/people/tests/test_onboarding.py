@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from passaparola.content.models import PersonInterest, Topic
 from passaparola.governance.services import policy_publish
+from passaparola.notifications.models import NotificationPreference
 from passaparola.testing import BaseTestCase
 
 
@@ -80,3 +81,31 @@ class OnboardingTests(BaseTestCase):
 
         self.assertContains(page, reverse("content:post", args=[mine.pk]))
         self.assertContains(page, "your link is your own")
+
+
+class WelcomeNotificationsTests(BaseTestCase):
+    """Onboarding asks how often to send a digest and which emails a person wants."""
+
+    def test_a_person_chooses_their_notifications_while_onboarding(self) -> None:
+        self.login(self.alice)
+        page = self.client.get(reverse("people:welcome_notifications"))
+        self.assertEqual(page.status_code, 200)
+
+        response = self.client.post(
+            reverse("people:welcome_notifications"),
+            {"digest_frequency": "daily", "email_digest": "on", "email_recognition": ""},
+        )
+
+        self.assertRedirects(response, reverse("people:welcome_share"))
+        preference = NotificationPreference.objects.get(person=self.alice)
+        self.assertEqual(preference.digest_frequency, "daily")
+        self.assertFalse(preference.email_recognition)
+        self.assertFalse(NotificationPreference.objects.filter(person=self.bob).exists())
+
+    def test_a_bad_choice_changes_nothing(self) -> None:
+        self.login(self.alice)
+        response = self.client.post(
+            reverse("people:welcome_notifications"), {"digest_frequency": "hourly"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(NotificationPreference.objects.filter(person=self.alice).exists())

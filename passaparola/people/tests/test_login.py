@@ -1,47 +1,22 @@
 """Logging in: with a password, with a one-time code sent by real email, and the language."""
 
-import email
-import email.policy
 import re
-import socket
 from datetime import timedelta
-from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
-from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from huey.contrib.djhuey import HUEY
 
 from passaparola.people.models import LoginCode, Person
 from passaparola.testing import PASSWORD, BaseTestCase
+from passaparola.testing.mail import MailTestCase
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        content = envelope.content  # type: ignore[attr-defined]
-        raw = content if isinstance(content, bytes) else content.encode()
-        message = email.message_from_bytes(raw, policy=email.policy.default)
-        self.messages.append(message)  # type: ignore[arg-type]
-        return "250 Message accepted for delivery"
 
 
 def logged_in_id(client: Client) -> str | None:
@@ -118,39 +93,8 @@ class PasswordLoginTests(BaseTestCase):
         self.assertRedirects(response, reverse("content:feed"))
 
 
-class CodeLoginTests(BaseTestCase):
+class CodeLoginTests(MailTestCase):
     """The code travels through a real SMTP conversation with a local server."""
-
-    inbox: Inbox
-    smtp: Controller
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()
-        cls.inbox = Inbox()
-        port = free_port()
-        cls.smtp = Controller(cls.inbox, hostname="127.0.0.1", port=port)
-        cls.smtp.start()
-        cls.addClassCleanup(cls.smtp.stop)
-        mail_settings = override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=port,
-            EMAIL_HOST_USER="",
-            EMAIL_HOST_PASSWORD="",
-            EMAIL_USE_TLS=False,
-            EMAIL_USE_SSL=False,
-            EMAIL_TIMEOUT=10,
-        )
-        mail_settings.enable()
-        cls.addClassCleanup(mail_settings.disable)
-
-    def setUp(self) -> None:
-        # Run background tasks inline, so the mail is sent before the page is answered.
-        was_immediate = HUEY.immediate
-        HUEY.immediate = True
-        self.addCleanup(setattr, HUEY, "immediate", was_immediate)
-        self.inbox.messages.clear()
 
     def request_code(self, address: str = "alice@example.org") -> "TestResponse":
         return self.client.post(reverse("people:code_request"), {"email": address})

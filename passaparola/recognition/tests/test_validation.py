@@ -1,14 +1,6 @@
 """Weekly validation messages: in the platform and by real email, in each person's language."""
 
-import email
-import email.policy
-import socket
 from datetime import timedelta
-from email.message import EmailMessage
-
-from aiosmtpd.controller import Controller
-from django.test import override_settings
-from huey.contrib.djhuey import HUEY
 
 from passaparola.notifications.models import Notification
 from passaparola.people.models import Person
@@ -16,57 +8,12 @@ from passaparola.programme.services import programme_get
 from passaparola.recognition.periods import period_start, utc_day, week_bounds
 from passaparola.recognition.services import participation_pause, validation_messages_send
 from passaparola.recognition.tests.helpers import link_for, visits
-from passaparola.testing import BaseTestCase
+from passaparola.testing.mail import MailTestCase
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        content = envelope.content  # type: ignore[attr-defined]
-        raw = content if isinstance(content, bytes) else content.encode()
-        self.messages.append(email.message_from_bytes(raw, policy=email.policy.default))  # type: ignore[arg-type]
-        return "250 Message accepted for delivery"
-
-
-class ValidationMessageTests(BaseTestCase):
-    inbox: Inbox
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()
-        cls.inbox = Inbox()
-        port = free_port()
-        smtp = Controller(cls.inbox, hostname="127.0.0.1", port=port)
-        smtp.start()
-        cls.addClassCleanup(smtp.stop)
-        mail = override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=port,
-            EMAIL_HOST_USER="",
-            EMAIL_HOST_PASSWORD="",
-            EMAIL_USE_TLS=False,
-            EMAIL_USE_SSL=False,
-            EMAIL_TIMEOUT=10,
-        )
-        mail.enable()
-        cls.addClassCleanup(mail.disable)
-
+class ValidationMessageTests(MailTestCase):
     def setUp(self) -> None:
-        was_immediate = HUEY.immediate
-        HUEY.immediate = True
-        self.addCleanup(setattr, HUEY, "immediate", was_immediate)
-        self.inbox.messages.clear()
+        super().setUp()
         programme = programme_get()
         programme.name = "Acme Voices"
         programme.save(update_fields=["name"])

@@ -30,14 +30,17 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
-    "passaparola.programme",
+    "passaparola.audit",
     "passaparola.people",
+    "passaparola.programme",
     "passaparola.activity",
     "passaparola.content",
     "passaparola.sharing",
     "passaparola.tracking",
     "passaparola.recognition",
     "passaparola.insights",
+    "passaparola.accounts",
+    "passaparola.demo",
     "passaparola.notifications",
     "passaparola.invitations",
     "passaparola.governance",
@@ -96,9 +99,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.Person"
 AUTHENTICATION_BACKENDS = ["passaparola.people.backends.EmailBackend"]
-LOGIN_URL = "people:login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "content:feed"
-LOGOUT_REDIRECT_URL = "people:login"
+LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

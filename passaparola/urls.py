@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include("passaparola.tracking.urls")),
     path("", include("passaparola.content.urls")),
     path("", include("passaparola.sharing.urls")),
-    path("", include("passaparola.people.urls")),
+    path("", include("passaparola.accounts.urls")),
     path("", include("passaparola.insights.urls")),
     path("", include("passaparola.recognition.urls")),
     path("", include("passaparola.notifications.urls")),
@@ -26,3 +26,6 @@ urlpatterns = [
     # Uploaded logos are few and small; the app serves them itself, like its static files.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
+if settings.BENCH_BASELINE:
+    # bench/redirect compares the tracked redirect with this bare view on the same server.
+    urlpatterns.append(path("", include("passaparola.demo.urls")))

@@ -1,19 +1,22 @@
 """Recording what people do, one activity per step of the data flow."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from passaparola.activity.models import Activity, Verb
-from passaparola.content.models import Post
-from passaparola.people.models import Person
+
+if TYPE_CHECKING:
+    from passaparola.content.models import Post
+    from passaparola.people.models import Person
 
 
 def activity_record(
     *,
-    person: Person,
+    person: "Person",
     verb: Verb,
-    post: Post | None = None,
+    post: "Post | None" = None,
     network: str = "",
     at: datetime | None = None,
 ) -> Activity:

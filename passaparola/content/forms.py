@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from passaparola.content.images import ImageInvalid, image_check
 from passaparola.content.models import ApprovalStep, Comment, Post, Reaction, Topic
 from passaparola.content.services import CaptionText
+from passaparola.networks.catalogue import NETWORKS
 from passaparola.people.models import Team
-from passaparola.sharing.networks import NETWORKS
 
 web_address = URLValidator(schemes=["http", "https"], message=_("Enter a valid URL."))
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"

@@ -161,7 +161,7 @@ class Caption(models.Model):
     """A suggested text for sharing a post; people may edit it before sharing."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="captions")
-    # Empty: suggested for every network; otherwise a key of sharing.networks.NETWORKS.
+    # Empty: suggested for every network; otherwise a key of networks.catalogue.NETWORKS.
     network = models.CharField(_("network"), max_length=20, blank=True)
     text = models.TextField(_("suggested caption"), max_length=3000)
 

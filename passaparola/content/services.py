@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from passaparola.activity.models import Activity, Verb
 from passaparola.activity.services import activity_record
+from passaparola.audit.services import audit_record
 from passaparola.content.feeds import FeedEntry, canonical_url, feed_read, plain_text
 from passaparola.content.images import ImageInvalid, image_check
 from passaparola.content.models import (
@@ -31,7 +32,6 @@ from passaparola.content.models import (
     Topic,
 )
 from passaparola.content.selectors import can_approve, entries_plan, post_current_step
-from passaparola.governance.services import audit_record
 from passaparola.lib.fetch import IMAGE, FetchError, fetch
 from passaparola.people.models import Person, Team
 

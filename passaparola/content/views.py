@@ -81,9 +81,9 @@ from passaparola.content.services import (
     topic_delete,
 )
 from passaparola.lib.fetch import FetchError
-from passaparola.lib.http import AuthedRequest
 from passaparola.lib.preview import preview_fetch
 from passaparola.people.access import can_edit_content, can_manage_programme
+from passaparola.people.http import AuthedRequest
 
 # What an edit history entry names when a field changed.
 REVISION_FIELDS = {

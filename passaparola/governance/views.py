@@ -19,8 +19,8 @@ from passaparola.governance.selectors import (
     policy_versions_with_counts,
 )
 from passaparola.governance.services import policy_accept, policy_publish
-from passaparola.lib.http import AuthedRequest
 from passaparola.people.access import can_manage_programme
+from passaparola.people.http import AuthedRequest
 from passaparola.people.models import Person
 
 AUDIT_PAGE_SIZE = 50

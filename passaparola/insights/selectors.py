@@ -10,10 +10,10 @@ from django.utils import timezone
 from passaparola.activity.models import Activity
 from passaparola.content.models import Post
 from passaparola.lib.charts import Bar, bars, daily_series
+from passaparola.networks.catalogue import NETWORKS
 from passaparola.people.models import Person
 from passaparola.recognition.models import PointsEntry
 from passaparola.sharing.models import Share
-from passaparola.sharing.networks import NETWORKS
 from passaparola.tracking.models import Click
 
 

@@ -3,8 +3,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from passaparola.insights.selectors import person_summary, programme_summary
-from passaparola.lib.http import AuthedRequest
 from passaparola.people.access import access_person_by_person, can_view_insights
+from passaparola.people.http import AuthedRequest
 from passaparola.recognition.selectors import points_total, rank_of
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from passaparola.governance.services import audit_record, diff
+from passaparola.audit.services import audit_record, diff
 from passaparola.invitations import csvimport
 from passaparola.invitations.models import (
     ImportJob,

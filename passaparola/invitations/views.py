@@ -56,8 +56,8 @@ from passaparola.invitations.services import (
     wave_create,
     wave_send,
 )
-from passaparola.lib.http import AuthedRequest
 from passaparola.people.access import can_manage_programme
+from passaparola.people.http import AuthedRequest
 from passaparola.people.models import Person
 from passaparola.programme.services import programme_get
 
@@ -77,7 +77,7 @@ def _manager(request: AuthedRequest) -> None:
 
 def _join_and_log_in(request: HttpRequest, person: Person) -> HttpResponse:
     login(request, person, backend="passaparola.people.backends.EmailBackend")
-    response = redirect("people:welcome")
+    response = redirect("accounts:welcome")
     if person.language:
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, person.language, samesite="Lax")
     return response

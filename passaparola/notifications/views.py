@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from passaparola.lib.http import AuthedRequest
 from passaparola.notifications.emails import unsubscribe_token_read
 from passaparola.notifications.forms import PreferencesForm, WebhookForm
 from passaparola.notifications.models import EmailKind
@@ -26,6 +25,7 @@ from passaparola.notifications.services import (
     webhook_delete,
 )
 from passaparola.people.access import can_manage_programme
+from passaparola.people.http import AuthedRequest
 from passaparola.people.models import Person
 
 

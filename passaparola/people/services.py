@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from passaparola.governance.services import audit_record
+from passaparola.audit.services import audit_record
 from passaparola.people.models import LoginCode, Membership, Person, Role, SsoIdentity, Team
 
 

@@ -6,8 +6,6 @@ Verification is PyJWT's; the HTTP calls are plain urllib3. docs/people.md tells 
 Microsoft Entra ID, Google Workspace and Okta.
 """
 
-import base64
-import hashlib
 import hmac
 import json
 import logging
@@ -22,6 +20,8 @@ import urllib3
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+
+from passaparola.lib.pkce import challenge_for, new_verifier
 
 logger = logging.getLogger(__name__)
 
@@ -120,15 +120,11 @@ def _signing_key(kid: str | None, algorithm: str) -> Any:
     raise SsoError(_("The sign-in could not be verified."), f"no key {kid!r} in the JWKS")
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
 def start(*, redirect_uri: str, session: Any, next_url: str = "") -> str:
     """Remember a new state, nonce and PKCE verifier; return the provider's login address."""
     state = secrets.token_urlsafe(24)
     nonce = secrets.token_urlsafe(24)
-    verifier = secrets.token_urlsafe(48)
+    verifier = new_verifier()
     pending = {
         key: value
         for key, value in session.get("sso_pending", {}).items()
@@ -144,7 +140,7 @@ def start(*, redirect_uri: str, session: Any, next_url: str = "") -> str:
         "scope": settings.OIDC_SCOPES,
         "state": state,
         "nonce": nonce,
-        "code_challenge": _b64(hashlib.sha256(verifier.encode()).digest()),
+        "code_challenge": challenge_for(verifier),
         "code_challenge_method": "S256",
     }
     endpoint = metadata()["authorization_endpoint"]

@@ -4,9 +4,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from passaparola.governance.services import audit_record, diff
-from passaparola.lib.http import AuthedRequest
+from passaparola.audit.services import audit_record, diff
 from passaparola.people.access import can_manage_programme
+from passaparola.people.http import AuthedRequest
 from passaparola.programme.forms import GoalsForm, ProgrammeForm
 from passaparola.programme.services import programme_get, programme_update
 

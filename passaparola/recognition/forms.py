@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from passaparola.content.models import Post
+from passaparola.networks.catalogue import NETWORKS
 from passaparola.recognition.badges import IMAGES
 from passaparola.recognition.models import (
     SCHEME_ACTIONS,
@@ -17,7 +18,6 @@ from passaparola.recognition.models import (
     PointsScheme,
     Reward,
 )
-from passaparola.sharing.networks import NETWORKS
 
 MAX_BADGE_BYTES = 512_000
 MAX_BADGE_SIDE = 1024

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from passaparola.activity.models import Activity, Verb
+from passaparola.audit.services import audit_record
 from passaparola.content.models import Post
-from passaparola.governance.services import audit_record
 from passaparola.notifications.models import Notification
 from passaparola.notifications.services import in_language_of, notification_send
 from passaparola.people.access import MANAGERS

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from passaparola.lib.charts import Bar
-from passaparola.lib.http import AuthedRequest
 from passaparola.people.access import can_manage_programme, can_view_insights
+from passaparola.people.http import AuthedRequest
 from passaparola.people.models import Team
 from passaparola.recognition import journey
 from passaparola.recognition.forms import (

@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from passaparola.networks.bluesky.transport import APP_PASSWORD_RE
+from passaparola.networks.mastodon.transport import normalise_domain
+from passaparola.networks.providers import PROVIDERS
 from passaparola.sharing.guardrails import MAX_TEXT, validate_term
 from passaparola.sharing.models import BlockedTerm, SharingPolicy
-from passaparola.sharing.providers import PROVIDERS
-from passaparola.sharing.providers.bluesky.transport import APP_PASSWORD_RE
-from passaparola.sharing.providers.mastodon.transport import normalise_domain
 
 
 class ComposeForm(forms.Form):

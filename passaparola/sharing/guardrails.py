@@ -20,15 +20,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from passaparola.content.models import Post
+from passaparola.networks.catalogue import Network
+from passaparola.networks.lengths import URL_RE
 from passaparola.people.models import Person
-from passaparola.sharing.lengths import URL_RE
 from passaparola.sharing.models import (
     BlockedTerm,
     ScheduledShare,
     Share,
     SharingPolicy,
 )
-from passaparola.sharing.networks import Network
 
 logger = logging.getLogger(__name__)
 

@@ -11,17 +11,17 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from passaparola.content.models import Caption, Post
+from passaparola.networks.catalogue import NETWORKS, Network
+from passaparola.networks.lengths import grapheme_count, mastodon_length, x_length
+from passaparola.networks.providers import PROVIDERS, provider_for
 from passaparola.people.models import Person
 from passaparola.sharing import guardrails
-from passaparola.sharing.lengths import grapheme_count, mastodon_length, x_length
 from passaparola.sharing.models import (
     ConnectedAccount,
     MastodonServer,
     ScheduledShare,
     ShortLink,
 )
-from passaparola.sharing.networks import NETWORKS, Network
-from passaparola.sharing.providers import PROVIDERS, provider_for
 from passaparola.sharing.services import (
     mastodon_instance_of,
     network_limit,

@@ -14,6 +14,22 @@ from passaparola.activity.models import Verb
 from passaparola.activity.services import activity_record
 from passaparola.content.models import Post
 from passaparola.lib.crypto import DecryptionError, decrypt, encrypt
+from passaparola.networks.base import (
+    AuthExpired,
+    Credentials,
+    Draft,
+    Duplicate,
+    OAuthClient,
+    ProviderError,
+    Published,
+    RateLimited,
+    Session,
+    Transient,
+    Uncertain,
+)
+from passaparola.networks.catalogue import NETWORKS
+from passaparola.networks.mastodon import MastodonProvider
+from passaparola.networks.providers import provider_for
 from passaparola.people.models import Person
 from passaparola.recognition.services import points_award
 from passaparola.sharing import guardrails
@@ -29,22 +45,6 @@ from passaparola.sharing.models import (
     SharingPreference,
     ShortLink,
 )
-from passaparola.sharing.networks import NETWORKS
-from passaparola.sharing.providers import provider_for
-from passaparola.sharing.providers.base import (
-    AuthExpired,
-    Credentials,
-    Draft,
-    Duplicate,
-    OAuthClient,
-    ProviderError,
-    Published,
-    RateLimited,
-    Session,
-    Transient,
-    Uncertain,
-)
-from passaparola.sharing.providers.mastodon import MastodonProvider
 
 logger = logging.getLogger(__name__)
 

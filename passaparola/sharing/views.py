@@ -13,8 +13,12 @@ from django.views.decorators.http import require_POST
 from passaparola.content.models import Post
 from passaparola.content.selectors import access_post_by_person
 from passaparola.lib.crypto import DecryptionError
-from passaparola.lib.http import AuthedRequest
+from passaparola.lib.pkce import new_verifier
+from passaparola.networks.base import AuthExpired, ProviderError
+from passaparola.networks.catalogue import NETWORKS
+from passaparola.networks.providers import PROVIDERS, provider_for
 from passaparola.people.access import can_manage_programme
+from passaparola.people.http import AuthedRequest
 from passaparola.sharing import guardrails, tasks
 from passaparola.sharing.forms import (
     BlockedTermForm,
@@ -27,10 +31,6 @@ from passaparola.sharing.forms import (
 )
 from passaparola.sharing.guardrails import Problem
 from passaparola.sharing.models import BlockedTerm
-from passaparola.sharing.networks import NETWORKS
-from passaparola.sharing.providers import PROVIDERS, provider_for
-from passaparola.sharing.providers.base import AuthExpired, ProviderError
-from passaparola.sharing.providers.pkce import new_verifier
 from passaparola.sharing.selectors import (
     access_account_by_person,
     access_scheduled_share_by_person,

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import path
 
 from passaparola.tracking import views
@@ -12,6 +11,3 @@ urlpatterns = [
     path("tracking/settings/tokens/", views.token_create_view, name="token_create"),
     path("tracking/settings/tokens/<int:pk>/revoke", views.token_revoke_view, name="token_revoke"),
 ]
-if settings.BENCH_BASELINE:
-    # bench/redirect compares the tracked redirect with this bare view on the same server.
-    urlpatterns.append(path("bench/s/<str:code>", views.bench_baseline, name="bench_baseline"))

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from passaparola.lib.http import AuthedRequest
 from passaparola.lib.utm import add_param
 from passaparola.people.access import can_manage_programme
+from passaparola.people.http import AuthedRequest
 from passaparola.tracking.forms import ApiTokenForm, TrackingSettingsForm
 from passaparola.tracking.models import ApiToken
 from passaparola.tracking.selectors import (
@@ -89,13 +89,6 @@ def short_not_found(request: HttpRequest, exception: Exception | None = None) ->
     return render(
         request, "tracking/short_not_found.html", {"site_url": settings.SITE_URL}, status=404
     )
-
-
-def bench_baseline(request: HttpRequest, code: str) -> HttpResponse:
-    """A bare view returning a fixed redirect, for bench/redirect's comparison only."""
-    response = HttpResponseRedirect(settings.BENCH_BASELINE_TARGET)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # Leads

@@ -19,7 +19,9 @@ class FeedTests(BaseTestCase):
     def test_the_feed_requires_login(self) -> None:
         response = self.client.get(reverse("content:feed"))
 
-        self.assertRedirects(response, f"{reverse('people:login')}?next={reverse('content:feed')}")
+        self.assertRedirects(
+            response, f"{reverse('accounts:login')}?next={reverse('content:feed')}"
+        )
 
     def test_a_member_sees_posts_for_everyone_and_for_their_team(self) -> None:
         self.make_post(title="Open to everyone")

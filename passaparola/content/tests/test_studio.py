@@ -143,7 +143,7 @@ class StudioTests(BaseTestCase):
         response = self.client.get(reverse("content:studio"))
 
         self.assertEqual(response.status_code, 302)
-        self.assertTrue(response["Location"].startswith(reverse("people:login")))
+        self.assertTrue(response["Location"].startswith(reverse("accounts:login")))
 
     def test_the_studio_lists_posts_in_every_state_and_filters_them(self) -> None:
         self.make_post(title="Published story")

@@ -1,6 +1,6 @@
+from passaparola.audit.models import AuditEntry
 from passaparola.content.models import ApprovalStep
 from passaparola.content.services import approval_step_add, post_approve, post_return, post_submit
-from passaparola.governance.models import AuditEntry
 from passaparola.recognition.services import (
     points_award,
     reward_claim,

@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from passaparola.governance.models import AuditEntry, PolicyAcceptance, PolicyVersion
+from passaparola.audit.models import AuditEntry
+from passaparola.governance.models import PolicyAcceptance, PolicyVersion
 from passaparola.governance.services import policy_accept, policy_publish
 from passaparola.testing import BaseTestCase
 
@@ -86,13 +87,13 @@ class PolicyAcceptanceTests(PolicyTestCase):
         self.assertNotEqual(self.client.get("/static/css/app.css").status_code, 302)
         self.assertNotEqual(self.client.get("/s/unknowncode").status_code, 302)
         language = self.client.post(
-            reverse("people:language"), {"language": "it", "next": "/policy/"}
+            reverse("accounts:language"), {"language": "it", "next": "/policy/"}
         )
         self.assertRedirects(language, "/policy/", fetch_redirect_response=False)
-        self.assertEqual(self.client.get(reverse("people:account_export")).status_code, 200)
-        self.assertEqual(self.client.get(reverse("people:account_leave")).status_code, 200)
-        logout = self.client.post(reverse("people:logout"))
-        self.assertRedirects(logout, reverse("people:login"), fetch_redirect_response=False)
+        self.assertEqual(self.client.get(reverse("accounts:account_export")).status_code, 200)
+        self.assertEqual(self.client.get(reverse("accounts:account_leave")).status_code, 200)
+        logout = self.client.post(reverse("accounts:logout"))
+        self.assertRedirects(logout, reverse("accounts:login"), fetch_redirect_response=False)
 
     def test_an_htmx_request_is_told_to_navigate_to_the_policy(self) -> None:
         self.publish()

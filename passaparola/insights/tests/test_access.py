@@ -25,7 +25,7 @@ class DashboardAccessTests(BaseTestCase):
         response = self.client.get(reverse("insights:dashboard"))
 
         self.assertEqual(response.status_code, 302)
-        self.assertTrue(response["Location"].startswith(reverse("people:login")))
+        self.assertTrue(response["Location"].startswith(reverse("accounts:login")))
 
 
 class ImpactAccessTests(BaseTestCase):
@@ -77,4 +77,4 @@ class ImpactAccessTests(BaseTestCase):
             with self.subTest(url=url):
                 response = self.client.get(url)
                 self.assertEqual(response.status_code, 302)
-                self.assertTrue(response["Location"].startswith(reverse("people:login")))
+                self.assertTrue(response["Location"].startswith(reverse("accounts:login")))

@@ -32,10 +32,10 @@ from playwright.sync_api import Error as PlaywrightError
 
 from passaparola.content.models import Post
 from passaparola.content.services import post_create, post_publish
+from passaparola.networks.catalogue import NETWORKS
 from passaparola.people.models import Person, Role, Team
 from passaparola.people.services import person_create
 from passaparola.sharing.models import Share
-from passaparola.sharing.networks import NETWORKS
 from passaparola.sharing.services import policy_get, policy_update
 from passaparola.testing import PASSWORD
 from passaparola.tracking.models import Click
@@ -221,7 +221,7 @@ class BrowserJourneyTests(StaticLiveServerTestCase):
 
     def log_in(self, page: Page, person: Person) -> None:
         """Log in through the password form, as a person would."""
-        page.goto(self.url("people:login"))
+        page.goto(self.url("accounts:login"))
         form = page.locator("form").filter(has=page.get_by_label("Password"))
         form.get_by_label("Email", exact=True).fill(person.email)
         form.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -518,7 +518,7 @@ class BrowserJourneyTests(StaticLiveServerTestCase):
 
     def test_login_labels_lead_to_their_own_fields(self) -> None:
         page = self.new_page()
-        page.goto(self.url("people:login"))
+        page.goto(self.url("accounts:login"))
         code_form = page.locator("form").filter(
             has=page.get_by_role("button", name="Email me a code")
         )

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from huey.contrib.djhuey import HUEY
 
-from passaparola.governance.models import AuditEntry
+from passaparola.audit.models import AuditEntry
 from passaparola.invitations import tasks
 from passaparola.invitations.models import ImportJob, Invitation, Wave
 from passaparola.invitations.tests.support import add_translation
@@ -252,7 +252,7 @@ class ImportTests(ImportTestCase):
         self.login(self.adam)
         job = self.upload(f"{HEADER}\nAnn,not-an-address,,,,,,\n")
         english = self.client.get(reverse("invitations:import", args=[job.pk]))
-        self.client.post(reverse("people:language"), {"language": "it"})
+        self.client.post(reverse("accounts:language"), {"language": "it"})
 
         italian = self.client.get(reverse("invitations:import", args=[job.pk]))
 

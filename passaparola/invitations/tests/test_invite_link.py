@@ -44,7 +44,7 @@ class InviteLinkTests(MailTestCase):
             reverse("invitations:signup_code"), {"email": "zoe@acme.example", "code": self.code()}
         )
 
-        self.assertRedirects(joined, reverse("people:welcome"))
+        self.assertRedirects(joined, reverse("accounts:welcome"))
         zoe = Person.objects.get(email="zoe@acme.example")
         self.assertEqual(zoe.name, "Zoe Zed")
         self.assertEqual(self.visitor.session["_auth_user_id"], str(zoe.pk))
@@ -58,7 +58,7 @@ class InviteLinkTests(MailTestCase):
         self.assertFalse(Person.objects.filter(email="zoe@acme.example").exists())
         joined = self.visitor.post(link)
 
-        self.assertRedirects(joined, reverse("people:welcome"))
+        self.assertRedirects(joined, reverse("accounts:welcome"))
         self.assertTrue(Person.objects.filter(email="zoe@acme.example").exists())
         self.assertEqual(self.visitor.post(link).status_code, 404)  # once only
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from passaparola.governance.models import AuditEntry
+from passaparola.audit.models import AuditEntry
 from passaparola.invitations import tasks
 from passaparola.invitations.models import Invitation, InvitationSettings, Wave
 from passaparola.invitations.services import (
@@ -64,7 +64,7 @@ class InvitationEmailTests(MailTestCase):
 
         joined = visitor.post(link, {"name": "Nina N."})
 
-        self.assertRedirects(joined, reverse("people:welcome"))
+        self.assertRedirects(joined, reverse("accounts:welcome"))
         person = Person.objects.get(email="nina@acme.example")
         self.assertEqual(person.name, "Nina N.")
         self.assertEqual(list(person.teams.all()), [self.sales])
@@ -264,7 +264,7 @@ class ReminderTests(MailTestCase):
             path_in(text_of(message), "/invitations/accept/"), {"name": "R One"}
         )
 
-        self.assertRedirects(response, reverse("people:welcome"))
+        self.assertRedirects(response, reverse("accounts:welcome"))
         self.assertTrue(Person.objects.filter(email="r1@acme.example").exists())
 
 

@@ -26,7 +26,7 @@ class NotificationSettingsTests(BaseTestCase):
         response = self.client.get(URL)
 
         self.assertEqual(response.status_code, 302)
-        self.assertIn(reverse("people:login"), response["Location"])
+        self.assertIn(reverse("accounts:login"), response["Location"])
 
     def test_the_centre_links_to_the_settings(self) -> None:
         self.login(self.alice)

@@ -74,7 +74,7 @@ class ProgrammeSettingsTests(BaseTestCase):
         response = self.client.get(reverse("programme:settings"))
 
         self.assertEqual(response.status_code, 302)
-        self.assertTrue(response["Location"].startswith(reverse("people:login")))
+        self.assertTrue(response["Location"].startswith(reverse("accounts:login")))
 
     def test_a_new_name_and_colour_show_on_every_page(self) -> None:
         response = self.save(name="Acme Voices", primary_colour="#c0ffee")
@@ -88,7 +88,7 @@ class ProgrammeSettingsTests(BaseTestCase):
             with self.subTest(url=url):
                 self.assertContains(self.client.get(url), "Acme Voices")
         self.client.logout()
-        self.assertContains(self.client.get(reverse("people:login")), "Log in to Acme Voices")
+        self.assertContains(self.client.get(reverse("accounts:login")), "Log in to Acme Voices")
         css = self.client.get(reverse("programme:brand_css"))
         self.assertEqual(css["Content-Type"], "text/css")
         self.assertIn("--primary: #c0ffee;", css.content.decode())

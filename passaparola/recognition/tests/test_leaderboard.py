@@ -62,7 +62,7 @@ class LeaderboardTests(BaseTestCase):
         response = self.client.get(reverse("recognition:leaderboard"))
 
         self.assertEqual(response.status_code, 302)
-        self.assertTrue(response["Location"].startswith(reverse("people:login")))
+        self.assertTrue(response["Location"].startswith(reverse("accounts:login")))
 
     def test_people_are_ranked_by_points_and_ties_share_a_rank(self) -> None:
         self.assertEqual(

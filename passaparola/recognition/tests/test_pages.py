@@ -48,7 +48,7 @@ class RecognitionPagesByRoleTests(BaseTestCase):
         for name in [*PERSONAL, *MANAGING, "kudos", "journey_overview"]:
             response = self.client.get(reverse(f"recognition:{name}"))
             self.assertEqual(response.status_code, 302, name)
-            self.assertTrue(response["Location"].startswith(reverse("people:login")), name)
+            self.assertTrue(response["Location"].startswith(reverse("accounts:login")), name)
 
     def test_the_manager_tabs_show_only_to_managers(self) -> None:
         self.login(self.alice)

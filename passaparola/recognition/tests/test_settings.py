@@ -2,9 +2,9 @@
 
 from django.urls import reverse
 
+from passaparola.networks.catalogue import NETWORKS
 from passaparola.recognition.models import SCHEME_ACTIONS, JourneySettings, PointsScheme
 from passaparola.recognition.services import journey_settings_get, scheme_get
-from passaparola.sharing.networks import NETWORKS
 from passaparola.testing import BaseTestCase
 
 

@@ -6,9 +6,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from passaparola.content.models import Post
+from passaparola.networks.base import Credentials
 from passaparola.people.models import Person
 from passaparola.sharing.models import ConnectedAccount, ScheduledShare, ShortLink
-from passaparola.sharing.providers.base import Credentials
 from passaparola.sharing.services import account_connect, scheduled_share_post
 from passaparola.sharing.tests.fakeapi import FakeAPI
 from passaparola.testing import BaseTestCase

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from passaparola.content.models import Post
 from passaparola.lib.crypto import decrypt
+from passaparola.networks.bluesky import facets_for, new_tid
 from passaparola.sharing.models import ConnectedAccount, ScheduledShare, Share
-from passaparola.sharing.providers.bluesky import facets_for, new_tid
 from passaparola.sharing.tests.fakeapi import Reply, Request
 from passaparola.sharing.tests.native import TIMEOUT, NativeTestCase
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from passaparola.activity.models import Activity, Verb
 from passaparola.content.models import Post
+from passaparola.networks.lengths import grapheme_count, mastodon_length, x_length
 from passaparola.recognition.models import PointsEntry
 from passaparola.sharing.guardrails import validate_term, within_hours
-from passaparola.sharing.lengths import grapheme_count, mastodon_length, x_length
 from passaparola.sharing.models import Share, SharingPolicy
 from passaparola.sharing.services import (
     blocked_term_create,

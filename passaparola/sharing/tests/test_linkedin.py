@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from passaparola.lib.crypto import decrypt
+from passaparola.networks.linkedin import little_text
 from passaparola.sharing.models import ConnectedAccount, ScheduledShare, Share
-from passaparola.sharing.providers.linkedin import little_text
 from passaparola.sharing.tests.fakeapi import Reply, Request
 from passaparola.sharing.tests.native import SITE, TIMEOUT, NativeTestCase
 

@@ -9,10 +9,10 @@ from django.urls import reverse
 from passaparola.activity.models import Activity, Verb
 from passaparola.content.models import Post
 from passaparola.content.services import post_create, post_publish
+from passaparola.networks.catalogue import NETWORKS
 from passaparola.programme.services import programme_get
 from passaparola.recognition.models import PointsEntry
 from passaparola.sharing.models import Share, ShortLink
-from passaparola.sharing.networks import NETWORKS
 from passaparola.testing import BaseTestCase
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ class ShareTests(BaseTestCase):
         response = self.share("linkedin")
 
         self.assertEqual(response.status_code, 302)
-        self.assertTrue(response["Location"].startswith(reverse("people:login")))
+        self.assertTrue(response["Location"].startswith(reverse("accounts:login")))
         self.assertFalse(Share.objects.exists())
 
     def test_an_archived_post_cannot_be_shared(self) -> None:

@@ -7,8 +7,8 @@ from unittest import mock
 
 from django.test import SimpleTestCase, override_settings
 
-from passaparola.sharing.providers.base import Rejected
-from passaparola.sharing.providers.http import request
+from passaparola.networks.base import Rejected
+from passaparola.networks.http import request
 
 
 class _Recorder(BaseHTTPRequestHandler):

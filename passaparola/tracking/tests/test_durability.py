@@ -173,7 +173,7 @@ def test_sigkill_under_load_loses_no_answered_click(tmp_path: Path) -> None:
         CLICK_SPOOL="file",
     )
     manage(env, "migrate", "--verbosity=0")
-    codes = json.loads(manage(env, "tracking_loadtest_links", "--people=4"))["codes"]
+    codes = json.loads(manage(env, "loadtest_links", "--people=4"))["codes"]
     log = tmp_path / "server.log"
 
     load = Load(port, codes)

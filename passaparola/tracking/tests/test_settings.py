@@ -22,7 +22,7 @@ class SettingsPageTests(BaseTestCase):
         response = self.client.get(reverse("tracking:settings"))
 
         self.assertEqual(response.status_code, 302)
-        self.assertIn(reverse("people:login"), response["Location"])
+        self.assertIn(reverse("accounts:login"), response["Location"])
 
     def test_only_programme_managers_may_open_it(self) -> None:
         for person in [self.alice, self.bob, self.charlie, self.erin, self.vera, self.lena]:

@@ -33,7 +33,7 @@ class ShortHostTests(BaseTestCase):
         self.assertEqual(Click.objects.count(), 1)
 
     def test_nothing_else_of_the_platform_is_served_there(self) -> None:
-        for path in ["/", reverse("people:login"), "/admin/", reverse("tracking:settings")]:
+        for path in ["/", reverse("accounts:login"), "/admin/", reverse("tracking:settings")]:
             with self.subTest(path=path):
                 response = self.get(path)
                 self.assertEqual(response.status_code, 404)  # type: ignore[attr-defined]
@@ -54,6 +54,6 @@ class ShortHostTests(BaseTestCase):
         self.assertNotContains(response, "Log out", status_code=404)  # type: ignore[arg-type]
 
     def test_the_platform_itself_still_works_on_its_own_domain(self) -> None:
-        response = self.client.get(reverse("people:login"))
+        response = self.client.get(reverse("accounts:login"))
 
         self.assertEqual(response.status_code, 200)

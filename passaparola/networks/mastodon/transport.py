@@ -1,0 +1,168 @@
+"""Mastodon's REST API (docs.joinmastodon.org/methods/apps, /methods/oauth, /methods/statuses).
+
+Each Mastodon server is its own authorization server, so our app registers itself once per
+server (POST /api/v1/apps) and the services keep the client id and secret in MastodonServer.
+Access tokens do not expire; a 401 means the person revoked us.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+
+from passaparola.lib.pkce import challenge_for
+from passaparola.networks import http
+from passaparola.networks.base import (
+    Credentials,
+    Draft,
+    OAuthClient,
+    Provider,
+    Published,
+    Rejected,
+    Session,
+)
+
+SCOPES = ["read:accounts", "write:statuses"]
+
+# A server name as people type it: "mastodon.social", "https://mastodon.social/",
+# "@ada@mastodon.social"; the port is for tests against a loopback server only.
+_HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9-]{1,63})+$")
+
+
+def normalise_domain(value: str) -> str:
+    """Return the bare server name from what a person typed, or "" when it is not one."""
+    value = value.strip().lower()
+    if value.count("@") >= 1 and not value.startswith(("http://", "https://")):
+        value = value.rsplit("@", 1)[-1]
+    value = re.sub(r"^https?://", "", value).split("/", 1)[0].strip(".")
+    host, _colon, port = value.partition(":")
+    if port and not (settings.SHARING_ALLOW_PRIVATE_HOSTS and port.isdigit()):
+        return ""
+    if not _HOST_RE.match(host) and not (settings.SHARING_ALLOW_PRIVATE_HOSTS and host):
+        return ""
+    return value
+
+
+def server_url(domain: str) -> str:
+    """Return the base URL of a Mastodon server (https in production, loopback in tests)."""
+    return settings.SHARING_MASTODON_URL_TEMPLATE.format(domain=domain).rstrip("/")
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    max_characters: int = 500
+    characters_reserved_per_url: int = 23
+
+
+class MastodonProvider(Provider):
+    """Posting to the person's own Mastodon server."""
+
+    def __init__(self) -> None:
+        super().__init__(network="mastodon", label="Mastodon", scopes=SCOPES)
+
+    def is_available(self) -> bool:
+        # Every server registers us on the fly: nothing to configure.
+        return True
+
+    def register_app(self, *, domain: str, redirect_uri: str) -> OAuthClient:
+        """Register our app on the server: POST /api/v1/apps."""
+        http.check_public_host(domain)
+        response = http.request(
+            "POST",
+            f"{server_url(domain)}/api/v1/apps",
+            form={
+                "client_name": settings.SHARING_APP_NAME,
+                "redirect_uris": redirect_uri,
+                "scopes": " ".join(SCOPES),
+                "website": settings.SITE_URL,
+            },
+        )
+        http.raise_for_status(response)
+        data = response.json()
+        if not data.get("client_id") or not data.get("client_secret"):
+            raise Rejected("the server did not register the app")
+        return OAuthClient(data["client_id"], data["client_secret"], server=domain)
+
+    def server_limits(self, *, domain: str) -> ServerLimits:
+        """Read the server's status limits from GET /api/v2/instance; defaults when unknown."""
+        response = http.request("GET", f"{server_url(domain)}/api/v2/instance")
+        if response.status != 200:
+            return ServerLimits()
+        statuses = (response.json().get("configuration") or {}).get("statuses") or {}
+        return ServerLimits(
+            max_characters=int(statuses.get("max_characters") or 500),
+            characters_reserved_per_url=int(statuses.get("characters_reserved_per_url") or 23),
+        )
+
+    def authorization_url(
+        self, *, client: OAuthClient, state: str, redirect_uri: str, verifier: str
+    ) -> str:
+        query = urlencode(
+            {
+                "response_type": "code",
+                "client_id": client.client_id,
+                "redirect_uri": redirect_uri,
+                "scope": " ".join(SCOPES),
+                "state": state,
+                # PKCE (Mastodon 4.3+); older servers ignore it and rely on the secret.
+                "code_challenge": challenge_for(verifier),
+                "code_challenge_method": "S256",
+            }
+        )
+        return f"{server_url(client.server)}/oauth/authorize?{query}"
+
+    def exchange(
+        self, *, client: OAuthClient, code: str, redirect_uri: str, verifier: str
+    ) -> Credentials:
+        base = server_url(client.server)
+        response = http.request(
+            "POST",
+            f"{base}/oauth/token",
+            form={
+                "grant_type": "authorization_code",
+                "code": code,
+                "client_id": client.client_id,
+                "client_secret": client.client_secret,
+                "redirect_uri": redirect_uri,
+                "code_verifier": verifier,
+                "scope": " ".join(SCOPES),
+            },
+        )
+        http.raise_for_status(response)
+        token = response.json().get("access_token", "")
+        if not token:
+            raise Rejected("the server gave no access token")
+        me = http.request(
+            "GET",
+            f"{base}/api/v1/accounts/verify_credentials",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        http.raise_for_status(me)
+        account = me.json()
+        return Credentials(
+            remote_id=str(account.get("id", "")),
+            handle=f"@{account.get('acct') or account.get('username', '')}@{client.server}",
+            access_token=token,
+            server=client.server,
+        )
+
+    def publish(self, *, session: Session, draft: Draft) -> Published:
+        text = " ".join(part for part in (draft.text, draft.link) if part)
+        response = http.request(
+            "POST",
+            f"{server_url(session.server)}/api/v1/statuses",
+            headers={
+                "Authorization": f"Bearer {session.access_token}",
+                # The server keeps the key for an hour and answers a repeat with the first status.
+                "Idempotency-Key": draft.idempotency_key,
+            },
+            json_body={"status": text, "visibility": "public"},
+        )
+        http.raise_for_status(response, "x-ratelimit-reset")
+        status = response.json()
+        if not status.get("id"):
+            raise Rejected("the server did not return the status")
+        return Published(
+            remote_id=str(status["id"]), url=status.get("url") or status.get("uri", "")
+        )

@@ -1,5 +1,0 @@
-"""Mastodon: per-server app registration, OAuth code flow, statuses with an Idempotency-Key."""
-
-from passaparola.sharing.providers.mastodon.transport import MastodonProvider, server_url
-
-__all__ = ["MastodonProvider", "server_url"]

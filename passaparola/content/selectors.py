@@ -22,6 +22,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
+from passaparola.activity.models import Activity, Verb
 from passaparola.content.feeds import FeedEntry
 from passaparola.content.models import (
     REACTION_SYMBOLS,
@@ -38,7 +39,6 @@ from passaparola.content.models import (
 )
 from passaparola.people.access import can_edit_content, can_manage_programme
 from passaparola.people.models import Membership, Person
-from passaparola.sharing.models import Share
 
 # How the feed ranks (docs/content.md): points added up per post, highest first.
 REQUIRED_POINTS = 1000  # required for one of my teams: always on top
@@ -119,9 +119,12 @@ def feed_for(
             topic_id__in=PersonInterest.objects.filter(person_id=person.pk).values("topic_id")
         )
     )
+    # Shares are read from their activities: content sits upstream of sharing.
     shared = _signal(
-        Share.objects.filter(
-            person_id__in=colleagues, created_at__gte=now - timedelta(days=COLLEAGUE_DAYS)
+        Activity.objects.filter(
+            verb=Verb.SHARE_CREATED,
+            person_id__in=colleagues,
+            created_at__gte=now - timedelta(days=COLLEAGUE_DAYS),
         ).exclude(person_id=person.pk)
     )
 
@@ -261,7 +264,11 @@ def attach_engagement(person: Person, posts: list[Post]) -> None:
 def _attach_colleague_shares(person: Person, posts: list[Post]) -> None:
     colleagues = Membership.objects.filter(team_id__in=_my_team_ids(person)).values("person_id")
     shared = dict(
-        Share.objects.filter(post_id__in=[post.pk for post in posts], person_id__in=colleagues)
+        Activity.objects.filter(
+            verb=Verb.SHARE_CREATED,
+            post_id__in=[post.pk for post in posts],
+            person_id__in=colleagues,
+        )
         .exclude(person_id=person.pk)
         .values_list("post_id")
         .annotate(people=Count("person_id", distinct=True))

@@ -22,7 +22,7 @@ from passaparola.governance.models import PolicyAcceptance
 from passaparola.invitations.models import Invitation, SignupRequest
 from passaparola.notifications.models import Notification
 from passaparola.people.models import LoginCode, Membership, Person, SsoIdentity
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 from passaparola.recognition.models import Kudos, PointsEntry, RewardClaim
 from passaparola.sharing.models import (
     ConnectedAccount,

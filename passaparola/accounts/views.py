@@ -57,7 +57,7 @@ from passaparola.people.services import (
     person_set_language,
     sso_identity_link,
 )
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 from passaparola.recognition.services import participation_pause, participation_resume
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from passaparola.content.models import Suggestion
 from passaparola.content.services import post_image_download, source_poll, sources_claim_due
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 
 
 @db_periodic_task(crontab(minute="*"))

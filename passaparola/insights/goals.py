@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 from passaparola.sharing.models import Share
 from passaparola.tracking.models import Conversion
 

@@ -21,7 +21,7 @@ from passaparola.invitations.services import (
     unclaim,
 )
 from passaparola.programme.models import Programme
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 
 logger = logging.getLogger(__name__)
 

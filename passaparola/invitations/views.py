@@ -59,7 +59,7 @@ from passaparola.invitations.services import (
 from passaparola.people.access import can_manage_programme
 from passaparola.people.http import AuthedRequest
 from passaparola.people.models import Person
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 
 PAGE_SIZE = 25
 ERRORS_PAGE_SIZE = 50

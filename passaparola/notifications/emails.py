@@ -11,7 +11,7 @@ from django.utils import translation
 
 from passaparola.notifications.models import EmailKind
 from passaparola.people.models import Person
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 
 UNSUBSCRIBE_SALT = "passaparola.notifications.unsubscribe"
 

@@ -32,7 +32,7 @@ from passaparola.notifications.selectors import (
 )
 from passaparola.notifications.webhooks import slack_payload, teams_payload, webhook_post
 from passaparola.people.models import Person
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 from passaparola.recognition.models import Kudos
 from passaparola.sharing.models import ConnectedAccount
 

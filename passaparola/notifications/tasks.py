@@ -12,7 +12,7 @@ from passaparola.notifications import selectors, services
 from passaparola.notifications.emails import unsubscribe_url
 from passaparola.notifications.models import Notification
 from passaparola.people.models import Person
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 from passaparola.sharing.models import ConnectedAccount
 
 

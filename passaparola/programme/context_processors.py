@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 
 
 def programme(request: HttpRequest) -> dict[str, object]:

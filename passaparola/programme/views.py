@@ -8,7 +8,8 @@ from passaparola.audit.services import audit_record, diff
 from passaparola.people.access import can_manage_programme
 from passaparola.people.http import AuthedRequest
 from passaparola.programme.forms import GoalsForm, ProgrammeForm
-from passaparola.programme.services import programme_get, programme_update
+from passaparola.programme.selectors import programme_get
+from passaparola.programme.services import programme_update
 
 
 @login_required

@@ -19,7 +19,7 @@ from passaparola.notifications.models import Notification
 from passaparola.notifications.services import in_language_of, notification_send
 from passaparola.people.access import MANAGERS
 from passaparola.people.models import Membership, Person
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 from passaparola.recognition.badges import DEFAULT_BADGES
 from passaparola.recognition.journey import Metrics
 from passaparola.recognition.models import (

@@ -12,7 +12,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils.encoding import iri_to_uri
 
 from passaparola.lib.utm import merge_utm
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 from passaparola.sharing.models import ShortLink
 from passaparola.tracking.models import ApiToken, ClickRollup, Conversion, TrackingSettings
 

@@ -12,7 +12,8 @@ from passaparola.accounts.tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, P
 from passaparola.invitations.models import Invitation
 from passaparola.invitations.services import invitation_create
 from passaparola.people.models import Person, SsoIdentity
-from passaparola.programme.services import programme_get, programme_update
+from passaparola.programme.selectors import programme_get
+from passaparola.programme.services import programme_update
 from passaparola.testing import BaseTestCase
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from passaparola.lib.bots import is_bot
 from passaparola.networks.catalogue import NETWORKS
 from passaparola.notifications.models import Notification
 from passaparola.people.models import Membership, Person, Role, Team
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 from passaparola.recognition import journey
 from passaparola.recognition.models import (
     Action,

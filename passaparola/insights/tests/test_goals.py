@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from passaparola.audit.models import AuditEntry
 from passaparola.insights.goals import goals_progress
-from passaparola.programme.services import programme_get, programme_update
+from passaparola.programme.selectors import programme_get
+from passaparola.programme.services import programme_update
 from passaparola.sharing.services import share_create
 from passaparola.testing import BaseTestCase
 

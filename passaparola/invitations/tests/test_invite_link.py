@@ -10,7 +10,8 @@ from passaparola.invitations.models import Invitation, InvitationSettings
 from passaparola.invitations.services import invitation_create
 from passaparola.invitations.tests.support import MailTestCase, path_in, text_of
 from passaparola.people.models import Person
-from passaparola.programme.services import programme_get, programme_update
+from passaparola.programme.selectors import programme_get
+from passaparola.programme.services import programme_update
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse

@@ -26,7 +26,8 @@ from passaparola.invitations.tests.support import (
     text_of,
 )
 from passaparola.people.models import Membership, Person, Role
-from passaparola.programme.services import programme_get, programme_update
+from passaparola.programme.selectors import programme_get
+from passaparola.programme.services import programme_update
 
 
 class InvitationEmailTests(MailTestCase):

@@ -15,7 +15,8 @@ from passaparola.notifications.services import digest_send, preferences_update
 from passaparola.notifications.tasks import send_digests
 from passaparola.notifications.tests.support import SmtpTestCase, html_of, text_of
 from passaparola.people.models import Person
-from passaparola.programme.services import programme_get, programme_update
+from passaparola.programme.selectors import programme_get
+from passaparola.programme.services import programme_update
 
 
 def unsubscribe_address(header: str) -> str:

@@ -16,7 +16,7 @@ from PIL import Image
 
 from passaparola.programme.forms import MAX_LOGO_BYTES
 from passaparola.programme.models import Programme
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 from passaparola.testing import BaseTestCase
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from passaparola.notifications.models import Notification
 from passaparola.people.models import Person
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 from passaparola.recognition.periods import period_start, utc_day, week_bounds
 from passaparola.recognition.services import participation_pause, validation_messages_send
 from passaparola.recognition.tests.helpers import link_for, visits

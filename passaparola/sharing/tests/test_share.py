@@ -10,7 +10,7 @@ from passaparola.activity.models import Activity, Verb
 from passaparola.content.models import Post
 from passaparola.content.services import post_create, post_publish
 from passaparola.networks.catalogue import NETWORKS
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 from passaparola.recognition.models import PointsEntry
 from passaparola.sharing.models import Share, ShortLink
 from passaparola.testing import BaseTestCase

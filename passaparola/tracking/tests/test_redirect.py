@@ -9,7 +9,8 @@ from django.urls import reverse
 from passaparola.activity.models import Activity, Verb
 from passaparola.content.models import Post
 from passaparola.content.services import post_create, post_publish
-from passaparola.programme.services import programme_get, programme_update
+from passaparola.programme.selectors import programme_get
+from passaparola.programme.services import programme_update
 from passaparola.recognition.models import PointsEntry
 from passaparola.recognition.services import points_for
 from passaparola.sharing.models import ShortLink

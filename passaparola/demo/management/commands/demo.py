@@ -21,7 +21,7 @@ from passaparola.networks.catalogue import NETWORKS
 from passaparola.notifications.models import Notification
 from passaparola.people.models import Membership, Person, Role, Team
 from passaparola.programme.models import Programme
-from passaparola.programme.services import programme_get
+from passaparola.programme.selectors import programme_get
 from passaparola.recognition.models import (
     Action,
     BadgeAward,

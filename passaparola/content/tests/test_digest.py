@@ -9,14 +9,17 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from passaparola.notifications.models import DigestLog, NotificationPreference
-from passaparola.notifications.selectors import digest_period, email_allowed
-from passaparola.notifications.services import digest_send, preferences_update
-from passaparola.notifications.tasks import send_digests
-from passaparola.notifications.tests.support import SmtpTestCase, html_of, text_of
+from passaparola.content.models import DigestLog
+from passaparola.content.selectors import digest_period
+from passaparola.content.services import digest_send
+from passaparola.content.tasks import send_digests
+from passaparola.notifications.models import NotificationPreference
+from passaparola.notifications.selectors import email_allowed
+from passaparola.notifications.services import preferences_update
 from passaparola.people.models import Person
 from passaparola.programme.selectors import programme_get
 from passaparola.programme.services import programme_update
+from passaparola.testing.mail import MailTestCase, html_of, text_of
 
 
 def unsubscribe_address(header: str) -> str:
@@ -30,7 +33,7 @@ SHARE_LINK = re.compile(r'href="(http://testserver/posts/(\d+)/#share-title)"')
 
 # Hour 0: every digest period has come whenever the test runs.
 @override_settings(NOTIFICATIONS_DIGEST_HOUR=0)
-class DigestTests(SmtpTestCase):
+class DigestTests(MailTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.everyone_post = self.make_post(title="Our new factory opens")

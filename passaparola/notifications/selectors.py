@@ -1,5 +1,7 @@
 """Reading notifications, preferences and webhooks."""
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -51,7 +53,7 @@ def email_allowed(person: Person, kind: str) -> bool:
     raise ValueError(f"unknown email kind {kind!r}")
 
 
-def email_refusers(kind: str) -> QuerySet[NotificationPreference]:
+def email_refusers(kind: str) -> "QuerySet[NotificationPreference, Any]":
     """Return the person ids (a subquery) of everyone who turned this kind of email off, the
     same rule as email_allowed for people who made a choice."""
     if kind == EmailKind.DIGEST:

@@ -24,9 +24,7 @@ class PostAnnouncementTests(BaseTestCase):
         self.addCleanup(self.hook.stop)
 
     def add(self, kind: str, path: str) -> None:
-        webhook_create(
-            name=path, kind=kind, url=self.hook.url(path), on_posts=True, on_kudos=False
-        )
+        webhook_create(name=path, kind=kind, url=self.hook.url(path), on_posts=True, on_kudos=False)
 
     def test_a_new_post_for_everyone_reaches_slack_and_teams_with_its_share_link(self) -> None:
         self.add("slack", "/slack")

@@ -206,12 +206,15 @@ WEBHOOK_TOPICS = {"posts": ("on_posts", "posts_cursor"), "kudos": ("on_kudos", "
 
 
 def webhook_topic_since(*, topic: str) -> datetime | None:
-    """Lock the active endpoints that want this topic and return the oldest moment they were
+    """Lock the active endpoints and return the oldest moment those that want this topic were
     told about, or None when none wants it. Call it inside the transaction that then calls
     webhook_messages_queue, so two workers never queue the same news."""
     wanted, cursor = WEBHOOK_TOPICS[topic]
-    endpoints = WebhookEndpoint.objects.select_for_update().filter(is_active=True, **{wanted: True})
-    return min((getattr(endpoint, cursor) for endpoint in endpoints), default=None)
+    endpoints = WebhookEndpoint.objects.select_for_update().filter(is_active=True)
+    return min(
+        (getattr(endpoint, cursor) for endpoint in endpoints if getattr(endpoint, wanted)),
+        default=None,
+    )
 
 
 @transaction.atomic
@@ -219,26 +222,23 @@ def webhook_messages_queue(
     *, topic: str, messages: Sequence[WebhookMessage], until: datetime
 ) -> list[int]:
     """Queue each message once for every active endpoint that wants the topic and was not yet
-    told about its moment, move those endpoints' cursors to `until`; return the deliveries' ids.
+    told about its moment, move the endpoints' cursors to `until`; return the deliveries' ids.
 
     A new endpoint does not replay history: it hears only of what happened after it was added.
     """
     wanted, cursor = WEBHOOK_TOPICS[topic]
-    programme = programme_get()
+    colour = programme_get().primary_colour
     created: list[int] = []
-    endpoints = WebhookEndpoint.objects.select_for_update().filter(is_active=True, **{wanted: True})
-    for endpoint in endpoints:
+    for endpoint in WebhookEndpoint.objects.select_for_update().filter(is_active=True):
         since = getattr(endpoint, cursor)
-        for message in messages:
-            if not since < message.occurred_at <= until:
-                continue
+        news = [message for message in messages if since < message.occurred_at <= until]
+        # An endpoint that does not want the topic moves its cursor on too: never a replay.
+        for message in news if getattr(endpoint, wanted) else []:
             delivery, made = WebhookDelivery.objects.get_or_create(
                 endpoint=endpoint,
                 key=message.key,
                 defaults={
-                    "payload": webhook_payload(
-                        kind=endpoint.kind, message=message, colour=programme.primary_colour
-                    )
+                    "payload": webhook_payload(kind=endpoint.kind, message=message, colour=colour)
                 },
             )
             if made:

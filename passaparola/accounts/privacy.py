@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from passaparola.activity.models import Activity
@@ -22,7 +22,7 @@ from passaparola.governance.models import PolicyAcceptance
 from passaparola.invitations.models import Invitation, SignupRequest
 from passaparola.notifications.models import Notification
 from passaparola.people.models import LoginCode, Membership, Person, SsoIdentity
-from passaparola.programme.selectors import programme_get
+from passaparola.programme.selectors import in_language_of, programme_get
 from passaparola.recognition.models import Kudos, PointsEntry, RewardClaim
 from passaparola.sharing.models import (
     ConnectedAccount,
@@ -255,7 +255,7 @@ def person_erase(*, person: Person, by: Person) -> dict[str, int]:
         invitation.email = f"erased-invitation-{invitation.pk}@{ERASED_DOMAIN}"
         invitation.name = ""
         invitation.save(update_fields=["email", "name"])
-    with translation.override(programme_get().default_language):
+    with in_language_of():
         person.name = gettext("Erased person")
     person.email = f"erased-{person.pk}@{ERASED_DOMAIN}"
     person.password = make_password(None)

@@ -430,3 +430,25 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class DigestLog(models.Model):
+    """One digest per person and period: the unique key makes a retry never send twice."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_logs"
+    )
+    period = models.CharField(max_length=20)  # "daily:2026-11-23" or "weekly:2026-W48"
+    since = models.DateTimeField()
+    until = models.DateTimeField()
+    posts = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "period"], name="one_digest_per_period"),
+        ]
+        indexes = [models.Index(fields=["person", "until"], name="digest_person_until_idx")]
+
+    def __str__(self) -> str:
+        return f"digest {self.period} for {self.person_id}"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Case,
@@ -28,6 +29,7 @@ from passaparola.content.models import (
     REACTION_SYMBOLS,
     ApprovalStep,
     Comment,
+    DigestLog,
     PersonInterest,
     Post,
     PostApproval,
@@ -37,6 +39,8 @@ from passaparola.content.models import (
     Suggestion,
     Topic,
 )
+from passaparola.notifications.models import DigestFrequency, EmailKind, NotificationPreference
+from passaparola.notifications.selectors import email_refusers
 from passaparola.people.access import can_edit_content, can_manage_programme
 from passaparola.people.models import Membership, Person
 
@@ -559,3 +563,56 @@ def calendar_weeks(*, start: date, weeks: int) -> list[CalendarWeek]:
         CalendarWeek(start=ordered[n * 7].day, days=ordered[n * 7 : n * 7 + 7])
         for n in range(weeks)
     ]
+
+
+# Digests ------------------------------------------------------------------------------------
+
+
+def digest_period(frequency: str, now: datetime) -> str | None:
+    """Return the key of the digest period now falls in, or None when it is not time yet."""
+    local = timezone.localtime(now)
+    hour = settings.NOTIFICATIONS_DIGEST_HOUR
+    if frequency == DigestFrequency.DAILY:
+        return f"daily:{local.date().isoformat()}" if local.hour >= hour else None
+    if frequency == DigestFrequency.WEEKLY:
+        if local.weekday() == 0 and local.hour < hour:
+            return None
+        year, week, _day = local.isocalendar()
+        return f"weekly:{year}-W{week:02d}"
+    return None
+
+
+def digests_due(now: datetime) -> list[tuple[int, str]]:
+    """Return (person id, period) for everyone whose digest period has come and not been sent."""
+    people = Person.objects.filter(is_active=True, is_paused=False).exclude(
+        pk__in=email_refusers(EmailKind.DIGEST)
+    )
+    frequencies = dict(
+        NotificationPreference.objects.filter(person__in=people).values_list(
+            "person_id", "digest_frequency"
+        )
+    )
+    due: list[tuple[int, str]] = []
+    periods: dict[str, str | None] = {
+        frequency: digest_period(frequency, now) for frequency in DigestFrequency.values
+    }
+    for person_id in people.values_list("pk", flat=True).order_by("pk"):
+        period = periods[frequencies.get(person_id, DigestFrequency.WEEKLY)]
+        if period is not None:
+            due.append((person_id, period))
+    # At most two periods are current (today's and this week's): no long IN list of people.
+    sent = set(
+        DigestLog.objects.filter(period__in={period for _person_id, period in due}).values_list(
+            "person_id", "period"
+        )
+    )
+    return [item for item in due if item not in sent]
+
+
+def digest_posts(person: Person, *, since: datetime, until: datetime) -> tuple[list[Post], int]:
+    """Return the top posts published for this person in (since, until], by feed rank, and
+    how many there were in all."""
+    new = feed_for(person, now=until).filter(published_at__gt=since, published_at__lte=until)
+    posts = list(new[: settings.NOTIFICATIONS_DIGEST_POSTS])
+    total = len(posts) if len(posts) < settings.NOTIFICATIONS_DIGEST_POSTS else new.count()
+    return posts, total

@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 import nh3
+from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +23,7 @@ from passaparola.content.models import (
     ApprovalStep,
     Caption,
     Comment,
+    DigestLog,
     PersonInterest,
     Post,
     PostApproval,
@@ -31,9 +34,24 @@ from passaparola.content.models import (
     Suggestion,
     Topic,
 )
-from passaparola.content.selectors import can_approve, entries_plan, post_current_step
+from passaparola.content.selectors import (
+    can_approve,
+    digest_posts,
+    entries_plan,
+    live_posts,
+    post_current_step,
+)
 from passaparola.lib.fetch import IMAGE, FetchError, fetch
+from passaparola.notifications.emails import email_send
+from passaparola.notifications.models import DigestFrequency, EmailKind
+from passaparola.notifications.services import (
+    email_allowed,
+    webhook_messages_queue,
+    webhook_topic_since,
+)
+from passaparola.notifications.webhooks import WebhookMessage
 from passaparola.people.models import Person, Team
+from passaparola.programme.selectors import in_language_of, programme_get
 
 logger = logging.getLogger(__name__)
 
@@ -689,3 +707,104 @@ def comment_create(*, post: Post, person: Person, text: str) -> Comment:
 def comment_delete(*, comment: Comment) -> None:
     """Remove a comment (its author or an editor asked)."""
     comment.delete()
+
+
+# Digests and news for chat channels ---------------------------------------------------------
+
+DIGEST_PERIOD_LENGTH = {
+    DigestFrequency.DAILY: timedelta(days=1),
+    DigestFrequency.WEEKLY: timedelta(days=7),
+}
+
+
+def post_share_url(post: Post) -> str:
+    """Return the absolute address of a post's page, opened at its share panel."""
+    return settings.SITE_URL + reverse("content:post", args=[post.pk]) + "#share-title"
+
+
+def digest_send(*, person: Person, period: str, now: datetime | None = None) -> bool:
+    """Email a person the new posts aimed at them for one period, once; return True if sent.
+
+    The DigestLog row is the claim: it is committed before the email goes, so a retry or a
+    second worker finds it and sends nothing. A failed send removes it again for the retry.
+    """
+    now = now or timezone.now()
+    if person.is_paused or not email_allowed(person, EmailKind.DIGEST):
+        return False
+    frequency = DigestFrequency(period.split(":", 1)[0])
+    previous = DigestLog.objects.filter(person=person).order_by("-until").first()
+    since = previous.until if previous else now - DIGEST_PERIOD_LENGTH[frequency]
+    try:
+        with transaction.atomic():
+            log = DigestLog.objects.create(person=person, period=period, since=since, until=now)
+    except IntegrityError:
+        return False
+    posts, total = digest_posts(person, since=since, until=now)
+    if not posts:
+        return False
+    log.posts = total
+    try:
+        email_send(
+            person=person,
+            template="content/email/digest",
+            kind=EmailKind.DIGEST,
+            context={
+                "posts": [(post, post_share_url(post)) for post in posts],
+                "total": total,
+                "more": total - len(posts),
+                "frequency": frequency,
+                "feed_url": settings.SITE_URL + reverse("content:feed"),
+                "since": since,
+            },
+        )
+    except Exception:
+        log.delete()
+        raise
+    log.sent_at = timezone.now()
+    log.save(update_fields=["posts", "sent_at"])
+    return True
+
+
+def _post_message(post: Post, programme_name: str) -> WebhookMessage:
+    assert post.published_at is not None
+    return WebhookMessage(
+        key=f"post:{post.pk}",
+        occurred_at=post.published_at,
+        title=_("New on %(programme)s: %(title)s")
+        % {"programme": programme_name, "title": post.title},
+        text=post.description[:500],
+        link=post_share_url(post),
+        link_text=_("Read and share"),
+    )
+
+
+@transaction.atomic
+def post_announcements_queue(*, now: datetime | None = None) -> list[int]:
+    """Tell the Slack and Teams channels about posts for everyone that went live since they
+    last heard; return the ids of the deliveries to send.
+
+    Only posts for everyone are announced: a channel is not a team's audience.
+    """
+    now = now or timezone.now()
+    since = webhook_topic_since(topic="posts")
+    if since is None:
+        return []
+    posts = live_posts(now).filter(
+        audience=Post.Audience.EVERYONE, published_at__gt=since, published_at__lte=now
+    )
+    programme = programme_get()
+    with in_language_of():
+        messages = [_post_message(post, programme.name) for post in posts]
+    return webhook_messages_queue(topic="posts", messages=messages, until=now)
+
+
+def suggestion_decision_send(*, suggestion: Suggestion) -> bool:
+    """Email a person that an editor accepted or declined their suggestion; False if pending."""
+    if suggestion.state == Suggestion.State.PENDING:
+        return False
+    email_send(
+        person=suggestion.person,
+        template="content/email/suggestion",
+        context={"suggestion": suggestion},
+    )
+    return True

@@ -1,14 +1,21 @@
 """Background jobs of the content step: thin wrappers around the services."""
 
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from passaparola.content.models import Suggestion
-from passaparola.content.services import post_image_download, source_poll, sources_claim_due
-from passaparola.programme.selectors import programme_get
+from passaparola.content.selectors import digests_due
+from passaparola.content.services import (
+    digest_send,
+    post_announcements_queue,
+    post_image_download,
+    source_poll,
+    sources_claim_due,
+    suggestion_decision_send,
+)
+from passaparola.notifications.tasks import deliver_webhook
+from passaparola.people.models import Person
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -34,12 +41,27 @@ def download_post_image(post_id: int, url: str) -> None:
 def send_suggestion_decision(suggestion_id: int) -> None:
     """Email a person that an editor accepted or declined their suggestion, in their language."""
     suggestion = Suggestion.objects.select_related("person").filter(pk=suggestion_id).first()
-    if suggestion is None or suggestion.state == Suggestion.State.PENDING:
-        return
-    person = suggestion.person
-    programme = programme_get()
-    with translation.override(person.language or programme.default_language):
-        context = {"person": person, "suggestion": suggestion, "programme": programme}
-        subject = render_to_string("content/email/suggestion_subject.txt", context).strip()
-        text = render_to_string("content/email/suggestion.txt", context)
-    send_mail(subject, text, None, [person.email])
+    if suggestion is not None:
+        suggestion_decision_send(suggestion=suggestion)
+
+
+@db_periodic_task(crontab(minute="5"))
+def send_digests() -> None:
+    """Every hour: queue the digest of everyone whose daily or weekly period has come."""
+    for person_id, period in digests_due(timezone.now()):
+        send_digest(person_id, period)
+
+
+@db_task(retries=3, retry_delay=300)
+def send_digest(person_id: int, period: str) -> None:
+    """Send one person's digest for one period (at most once: see services.digest_send)."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is not None:
+        digest_send(person=person, period=period)
+
+
+@db_periodic_task(crontab(minute="*"))
+def announce_posts() -> None:
+    """Every minute: tell the Slack and Teams channels about new posts for everyone."""
+    for delivery_id in post_announcements_queue():
+        deliver_webhook(delivery_id)

@@ -553,26 +553,41 @@ def person_join(*, email: str, name: str, language: str = "", via: str) -> Perso
 
 
 @transaction.atomic
-def signup_request_create(
-    *, email: str, name: str, language: str = ""
-) -> tuple[SignupRequest, str] | None:
-    """Start joining through the invite link: return the request and its code, or None if
-    this address asked too often in the last hour."""
+def signup_request_create(*, email: str, name: str, language: str = "") -> SignupRequest | None:
+    """Start joining through the invite link: return the request (its code is made when it is
+    emailed, signup_code_issue), or None if this address asked too often in the last hour."""
     email = email.strip().lower()
     now = timezone.now()
     recent = SignupRequest.objects.filter(email=email, created_at__gte=now - timedelta(hours=1))
     if recent.count() >= SIGNUP_PER_HOUR:
         return None
     SignupRequest.objects.filter(email=email, used_at__isnull=True).update(used_at=now)
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    signup = SignupRequest.objects.create(
+    return SignupRequest.objects.create(
         email=email,
         name=name,
         language=language,
-        code_hash=make_password(code),
+        # No code yet: nothing matches an empty hash until signup_code_issue gives it one.
+        code_hash="",
         expires_at=now + timedelta(minutes=SIGNUP_MINUTES),
     )
-    return signup, code
+
+
+@transaction.atomic
+def signup_code_issue(*, signup: SignupRequest) -> str | None:
+    """Give an open signup request a fresh code and return it in clear text (for its email
+    only; a code sent before stops working), or None when the request is used or expired."""
+    now = timezone.now()
+    locked = (
+        SignupRequest.objects.select_for_update()
+        .filter(pk=signup.pk, used_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if locked is None:
+        return None
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    locked.code_hash = make_password(code)
+    locked.save(update_fields=["code_hash"])
+    return code
 
 
 @transaction.atomic

@@ -36,11 +36,12 @@ def send_invitations(invitation_ids: list[int], kind: str) -> None:
 
 
 @db_task(retries=3, retry_delay=30)
-def send_signup_code(signup_id: int, code: str) -> None:
-    """Email the code that confirms an address given on the invite link."""
+def send_signup_code(signup_id: int) -> None:
+    """Make and email the code that confirms an address given on the invite link; the queue
+    carries only the request's id."""
     signup = SignupRequest.objects.filter(pk=signup_id).first()
     if signup is not None:
-        emails.signup_deliver(signup=signup, code=code)
+        emails.signup_deliver(signup=signup)
 
 
 @db_periodic_task(crontab(minute="*/15"))

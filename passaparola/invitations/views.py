@@ -367,16 +367,15 @@ def join(request: HttpRequest, key: str) -> HttpResponse:
         return render(request, "invitations/link_invalid.html", status=404)
     form = SignupForm(request.POST if request.method == "POST" else None, domains=domains)
     if request.method == "POST" and form.is_valid():
-        created = signup_request_create(
+        signup = signup_request_create(
             email=form.cleaned_data["email"],
             name=form.cleaned_data["name"],
             language=get_language() or "",
         )
-        if created is None:
+        if signup is None:
             form.add_error(None, _("Too many requests for this address. Try again in an hour."))
         else:
-            signup, code = created
-            tasks.send_signup_code(signup.pk, code)
+            tasks.send_signup_code(signup.pk)
             code_form = SignupCodeForm(initial={"email": signup.email})
             return render(request, "invitations/signup_code.html", {"form": code_form})
     return render(

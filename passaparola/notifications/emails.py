@@ -1,17 +1,20 @@
-"""Rendering and sending emails: branded, translated, with a one-click unsubscribe."""
+"""The one way the platform sends an email: branded, in the reader's language, and with a
+one-click unsubscribe when the email is of a kind people may turn off."""
 
+from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from passaparola.notifications.models import EmailKind
 from passaparola.people.models import Person
-from passaparola.programme.selectors import programme_get
+from passaparola.programme.models import Programme
+from passaparola.programme.selectors import in_language_of, programme_get
 
 UNSUBSCRIBE_SALT = "passaparola.notifications.unsubscribe"
 
@@ -41,38 +44,62 @@ def unsubscribe_url(person: Person, kind: str) -> str:
     return settings.SITE_URL + path
 
 
-def email_send(*, person: Person, template: str, kind: str, context: dict[str, Any]) -> None:
-    """Render `<template>_subject.txt`, `.txt` and `.html` in the person's language and send them.
+def sender(programme: Programme) -> str:
+    """Return the From address with the programme's name in front of it."""
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((programme.name, address or "passaparola@localhost"))
 
-    Every email carries List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) for its kind.
+
+def email_send(
+    *,
+    template: str,
+    context: dict[str, Any],
+    person: Person | None = None,
+    to: str = "",
+    language: str = "",
+    kind: str | None = None,
+    connection: BaseEmailBackend | None = None,
+) -> None:
+    """Render `<template>_subject.txt`, `.txt` and `.html` in the reader's language and send
+    them to a person, or to a bare address (`to`, read in `language`) that has no account yet.
+
+    An email of an optional `kind` (EmailKind, for a person only) carries List-Unsubscribe and
+    List-Unsubscribe-Post (RFC 8058). Sending errors are raised for the caller to handle.
     """
+    if (person is None) == (not to):
+        raise ValueError("email_send needs either a person or an address")
+    if kind is not None and person is None:
+        raise ValueError("only a person can unsubscribe from a kind of email")
     programme = programme_get()
-    unsubscribe = unsubscribe_url(person, kind)
-    language = person.language or programme.default_language
-    with translation.override(language):
-        full = {
-            **context,
-            "person": person,
-            "programme": programme,
-            "site_url": settings.SITE_URL,
-            "unsubscribe_url": unsubscribe,
-            "settings_url": settings.SITE_URL + reverse("notifications:settings"),
-            "kind_label": EmailKind(kind).label,
-        }
+    full: dict[str, Any] = {
+        **context,
+        "person": person,
+        "programme": programme,
+        "site_url": settings.SITE_URL,
+    }
+    headers = {
+        # Automatic mail: out-of-office replies should not answer it (RFC 3834).
+        "Auto-Submitted": "auto-generated",
+    }
+    if kind is not None and person is not None:
+        unsubscribe = unsubscribe_url(person, kind)
+        full["unsubscribe_url"] = unsubscribe
+        full["settings_url"] = settings.SITE_URL + reverse("notifications:settings")
+        full["kind_label"] = EmailKind(kind).label
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    with in_language_of(person, preferred=language) as reader_language:
         subject = render_to_string(f"{template}_subject.txt", full)
         text = render_to_string(f"{template}.txt", full)
         html = render_to_string(f"{template}.html", full)
+    headers["Content-Language"] = reader_language
     message = EmailMultiAlternatives(
         " ".join(subject.split()),
         text,
-        to=[person.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Content-Language": language,
-            # Automatic mail: out-of-office replies should not answer it (RFC 3834).
-            "Auto-Submitted": "auto-generated",
-        },
+        from_email=sender(programme),
+        to=[person.email if person is not None else to],
+        headers=headers,
+        connection=connection,
     )
     message.attach_alternative(html, "text/html")
     message.send()

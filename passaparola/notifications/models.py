@@ -89,48 +89,6 @@ class NotificationPreference(models.Model):
         return f"preferences of {self.person_id}"
 
 
-class DigestLog(models.Model):
-    """One digest per person and period: the unique key makes a retry never send twice."""
-
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_logs"
-    )
-    period = models.CharField(max_length=20)  # "daily:2026-11-23" or "weekly:2026-W48"
-    since = models.DateTimeField()
-    until = models.DateTimeField()
-    posts = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["person", "period"], name="one_digest_per_period"),
-        ]
-        indexes = [models.Index(fields=["person", "until"])]
-
-    def __str__(self) -> str:
-        return f"digest {self.period} for {self.person_id}"
-
-
-class TokenExpiryNotice(models.Model):
-    """The one email about a connected account's token running out (per expiry date)."""
-
-    account = models.ForeignKey(
-        "sharing.ConnectedAccount", on_delete=models.CASCADE, related_name="expiry_notices"
-    )
-    token_expires_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["account", "token_expires_at"], name="one_notice_per_expiry"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"expiry notice for {self.account_id}"
-
-
 class WebhookEndpoint(models.Model):
     """A Slack or Microsoft Teams incoming webhook told about new posts and kudos."""
 

@@ -1,56 +1,35 @@
-"""Notifications, preferences, digests, nudges, token-expiry emails and webhooks."""
+"""Notifications and their emails, preferences, login codes and Slack and Teams webhooks.
+
+Notifications deliver; they do not decide. The apps above say what is news (a digest, a
+nudge, a new post, kudos) and hand a ready message to the functions here.
+"""
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
-from passaparola.content.models import Post
-from passaparola.content.selectors import live_posts
 from passaparola.notifications.emails import email_send
 from passaparola.notifications.models import (
-    DigestFrequency,
-    DigestLog,
     EmailKind,
     Notification,
     NotificationPreference,
-    TokenExpiryNotice,
     WebhookDelivery,
     WebhookEndpoint,
 )
-from passaparola.notifications.selectors import (
-    digest_posts,
-    email_allowed,
-    email_kind_of_notification,
-)
-from passaparola.notifications.webhooks import slack_payload, teams_payload, webhook_post
+from passaparola.notifications.selectors import email_allowed, email_kind_of_notification
+from passaparola.notifications.webhooks import WebhookMessage, webhook_payload, webhook_post
 from passaparola.people.models import Person
+from passaparola.people.services import login_code_create
 from passaparola.programme.selectors import programme_get
-from passaparola.recognition.models import Kudos
-from passaparola.sharing.models import ConnectedAccount
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["email_allowed"]  # re-exported: the one check other apps call before emailing
-
-
-def language_of(person: Person) -> str:
-    """Return the language a person reads messages in."""
-    return person.language or programme_get().default_language
-
-
-@contextmanager
-def in_language_of(person: Person) -> Iterator[None]:
-    """Write what follows in the person's language."""
-    with translation.override(language_of(person)):
-        yield
 
 
 @transaction.atomic
@@ -95,6 +74,48 @@ def notifications_mark_read(*, person: Person, notification_id: int | None = Non
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     return unread.update(read_at=timezone.now())
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Email a notification once, branded and in the person's language; return True if sent."""
+    # Claim the notification first, so a retry or a second worker never sends it twice.
+    claimed = Notification.objects.filter(
+        pk=notification_id, email_wanted=True, emailed_at__isnull=True, person__is_active=True
+    ).update(emailed_at=timezone.now())
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("person").get(pk=notification_id)
+    person = notification.person
+    # The person may have turned these emails off since the notification was created.
+    email_kind = email_kind_of_notification(notification.kind)
+    if email_kind is not None and not email_allowed(person, email_kind):
+        return False
+    try:
+        email_send(
+            person=person,
+            template="notifications/email/notification",
+            kind=email_kind,
+            context={
+                "notification": notification,
+                "link": f"{settings.SITE_URL}{notification.url}" if notification.url else "",
+                "centre": settings.SITE_URL + reverse("notifications:centre"),
+            },
+        )
+    except Exception:
+        # Let the retry send it.
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        raise
+    return True
+
+
+def login_code_send(*, person: Person) -> bool:
+    """Make a fresh one-time login code for an active person and email it; the code exists in
+    clear text only here and in the email. Return False when there is nobody to send it to."""
+    if not person.is_active:
+        return False
+    code = login_code_create(person=person)
+    email_send(person=person, template="notifications/email/login_code", context={"code": code})
+    return True
 
 
 def _notification_email_allowed(person: Person, kind: str) -> bool:
@@ -153,132 +174,6 @@ def email_kind_turn_off(*, person: Person, kind: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Digests
-
-PERIOD_LENGTH = {
-    DigestFrequency.DAILY: timedelta(days=1),
-    DigestFrequency.WEEKLY: timedelta(days=7),
-}
-
-
-def share_url(post: Post) -> str:
-    """Return the absolute address of a post's page, opened at its share panel."""
-    return settings.SITE_URL + reverse("content:post", args=[post.pk]) + "#share-title"
-
-
-def digest_send(*, person: Person, period: str, now: datetime | None = None) -> bool:
-    """Email a person the new posts aimed at them for one period, once; return True if sent.
-
-    The DigestLog row is the claim: it is committed before the email goes, so a retry or a
-    second worker finds it and sends nothing. A failed send removes it again for the retry.
-    """
-    now = now or timezone.now()
-    if person.is_paused or not email_allowed(person, EmailKind.DIGEST):
-        return False
-    frequency = DigestFrequency(period.split(":", 1)[0])
-    previous = DigestLog.objects.filter(person=person).order_by("-until").first()
-    since = previous.until if previous else now - PERIOD_LENGTH[frequency]
-    try:
-        with transaction.atomic():
-            log = DigestLog.objects.create(person=person, period=period, since=since, until=now)
-    except IntegrityError:
-        return False
-    posts, total = digest_posts(person, since=since, until=now)
-    if not posts:
-        return False
-    log.posts = total
-    try:
-        email_send(
-            person=person,
-            template="notifications/email/digest",
-            kind=EmailKind.DIGEST,
-            context={
-                "posts": [(post, share_url(post)) for post in posts],
-                "total": total,
-                "more": total - len(posts),
-                "frequency": frequency,
-                "feed_url": settings.SITE_URL + reverse("content:feed"),
-                "since": since,
-            },
-        )
-    except Exception:
-        log.delete()
-        raise
-    log.sent_at = timezone.now()
-    log.save(update_fields=["posts", "sent_at"])
-    return True
-
-
-# ---------------------------------------------------------------------------------------------
-# Nudges for people who went quiet, and for tokens about to expire
-
-
-def quiet_nudge_send(*, person: Person, now: datetime | None = None) -> bool:
-    """Send one gentle "we miss you" email, at most once per NOTIFICATIONS_QUIET_DAYS."""
-    now = now or timezone.now()
-    if person.is_paused or not email_allowed(person, EmailKind.REMINDERS):
-        return False
-    cutoff = now - timedelta(days=settings.NOTIFICATIONS_QUIET_DAYS)
-    preference, _created = NotificationPreference.objects.get_or_create(person=person)
-    previous = preference.last_nudge_at
-    # A conditional update is the claim: two workers cannot both nudge.
-    claimed = (
-        NotificationPreference.objects.filter(pk=preference.pk)
-        .filter(Q(last_nudge_at__isnull=True) | Q(last_nudge_at__lte=cutoff))
-        .update(last_nudge_at=now)
-    )
-    if not claimed:
-        return False
-    try:
-        email_send(
-            person=person,
-            template="notifications/email/nudge",
-            kind=EmailKind.REMINDERS,
-            context={
-                "days": settings.NOTIFICATIONS_QUIET_DAYS,
-                "feed_url": settings.SITE_URL + reverse("content:feed"),
-            },
-        )
-    except Exception:
-        NotificationPreference.objects.filter(pk=preference.pk).update(last_nudge_at=previous)
-        raise
-    return True
-
-
-def token_expiry_notice_send(*, account: ConnectedAccount, now: datetime | None = None) -> bool:
-    """Tell a person, once per expiry date, that a connected account needs reconnecting soon."""
-    now = now or timezone.now()
-    person = account.person
-    expires_at = account.token_expires_at
-    if expires_at is None or person.is_paused or not email_allowed(person, EmailKind.REMINDERS):
-        return False
-    try:
-        with transaction.atomic():
-            notice = TokenExpiryNotice.objects.create(account=account, token_expires_at=expires_at)
-    except IntegrityError:
-        return False
-    try:
-        email_send(
-            person=person,
-            template="notifications/email/token_expiry",
-            kind=EmailKind.REMINDERS,
-            context={
-                "account": account,
-                "network": account.network.capitalize(),
-                "expires_at": expires_at,
-                "days_left": max((expires_at - now).days, 0),
-                "accounts_url": settings.SITE_URL + reverse("sharing:accounts"),
-            },
-        )
-    except Exception:
-        notice.delete()
-        raise
-    notice.sent_at = timezone.now()
-    notice.save(update_fields=["sent_at"])
-    return True
-
-
-# ---------------------------------------------------------------------------------------------
 # Slack and Microsoft Teams webhooks
 
 
@@ -306,76 +201,50 @@ def webhook_delete(*, endpoint: WebhookEndpoint) -> None:
     endpoint.delete()
 
 
-def _post_payload(endpoint: WebhookEndpoint, post: Post) -> dict[str, object]:
-    programme = programme_get()
-    link = settings.SITE_URL + reverse("content:post", args=[post.pk]) + "#share-title"
-    title = _("New on %(programme)s: %(title)s") % {
-        "programme": programme.name,
-        "title": post.title,
-    }
-    if endpoint.kind == WebhookEndpoint.Kind.SLACK:
-        return slack_payload(text=title, link=link, link_text=_("Read and share"))
-    return teams_payload(
-        title=title,
-        text=post.description[:500],
-        link=link,
-        link_text=_("Read and share"),
-        colour=programme.primary_colour,
-    )
+# What each topic of news is called on an endpoint: (is it wanted, announced up to when).
+WEBHOOK_TOPICS = {"posts": ("on_posts", "posts_cursor"), "kudos": ("on_kudos", "kudos_cursor")}
 
 
-def _kudos_payload(endpoint: WebhookEndpoint, kudos: Kudos) -> dict[str, object]:
-    programme = programme_get()
-    link = settings.SITE_URL + reverse("recognition:leaderboard")
-    title = _("%(sender)s sent kudos to %(recipient)s") % {
-        "sender": kudos.sender.name,
-        "recipient": kudos.recipient.name,
-    }
-    text = f"{title}: “{kudos.message}”"
-    if endpoint.kind == WebhookEndpoint.Kind.SLACK:
-        return slack_payload(text=text, link=link, link_text=programme.name)
-    return teams_payload(
-        title=title,
-        text=kudos.message,
-        link=link,
-        link_text=programme.name,
-        colour=programme.primary_colour,
+def webhook_topic_since(*, topic: str) -> datetime | None:
+    """Lock the active endpoints and return the oldest moment those that want this topic were
+    told about, or None when none wants it. Call it inside the transaction that then calls
+    webhook_messages_queue, so two workers never queue the same news."""
+    wanted, cursor = WEBHOOK_TOPICS[topic]
+    endpoints = WebhookEndpoint.objects.select_for_update().filter(is_active=True)
+    return min(
+        (getattr(endpoint, cursor) for endpoint in endpoints if getattr(endpoint, wanted)),
+        default=None,
     )
 
 
 @transaction.atomic
-def webhook_events_collect(*, now: datetime | None = None) -> list[int]:
-    """Queue one delivery per endpoint for each post and kudos since its cursor; return their ids.
+def webhook_messages_queue(
+    *, topic: str, messages: Sequence[WebhookMessage], until: datetime
+) -> list[int]:
+    """Queue each message once for every active endpoint that wants the topic and was not yet
+    told about its moment, move the endpoints' cursors to `until`; return the deliveries' ids.
 
-    Posts are announced only when they are for everyone: a channel is not a team's audience.
+    A new endpoint does not replay history: it hears only of what happened after it was added.
     """
-    now = now or timezone.now()
+    wanted, cursor = WEBHOOK_TOPICS[topic]
+    colour = programme_get().primary_colour
     created: list[int] = []
-    programme = programme_get()
-    with translation.override(programme.default_language):
-        for endpoint in WebhookEndpoint.objects.select_for_update().filter(is_active=True):
-            events: list[tuple[str, dict[str, object]]] = []
-            if endpoint.on_posts:
-                posts = live_posts(now).filter(
-                    audience=Post.Audience.EVERYONE,
-                    published_at__gt=endpoint.posts_cursor,
-                    published_at__lte=now,
-                )
-                events += [(f"post:{post.pk}", _post_payload(endpoint, post)) for post in posts]
-            if endpoint.on_kudos:
-                kudos_list = Kudos.objects.filter(
-                    created_at__gt=endpoint.kudos_cursor, created_at__lte=now
-                ).select_related("sender", "recipient")
-                events += [(f"kudos:{k.pk}", _kudos_payload(endpoint, k)) for k in kudos_list]
-            for key, payload in events:
-                delivery, made = WebhookDelivery.objects.get_or_create(
-                    endpoint=endpoint, key=key, defaults={"payload": payload}
-                )
-                if made:
-                    created.append(delivery.pk)
-            endpoint.posts_cursor = now
-            endpoint.kudos_cursor = now
-            endpoint.save(update_fields=["posts_cursor", "kudos_cursor"])
+    for endpoint in WebhookEndpoint.objects.select_for_update().filter(is_active=True):
+        since = getattr(endpoint, cursor)
+        news = [message for message in messages if since < message.occurred_at <= until]
+        # An endpoint that does not want the topic moves its cursor on too: never a replay.
+        for message in news if getattr(endpoint, wanted) else []:
+            delivery, made = WebhookDelivery.objects.get_or_create(
+                endpoint=endpoint,
+                key=message.key,
+                defaults={
+                    "payload": webhook_payload(kind=endpoint.kind, message=message, colour=colour)
+                },
+            )
+            if made:
+                created.append(delivery.pk)
+        setattr(endpoint, cursor, until)
+        endpoint.save(update_fields=[cursor])
     return created
 
 

@@ -1,10 +1,13 @@
-"""Slack and Microsoft Teams incoming webhooks: the payloads and the one safe way to post them.
+"""Slack and Microsoft Teams incoming webhooks: a ready message, its payloads and the one safe
+way to post them.
 
 The address is checked like every address someone typed (passaparola.lib.fetch): https only,
 resolved once, every answer public, and the connection pinned to the checked address.
 """
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,6 +17,20 @@ from django.utils.translation import gettext as _
 
 from passaparola.lib import fetch
 from passaparola.lib.fetch import FetchError, UnsafeURL, pinned_pool
+
+
+@dataclass(frozen=True)
+class WebhookMessage:
+    """News for chat channels, written (in the programme's language) by the app that decided
+    it is news; notifications only format and deliver it."""
+
+    key: str  # names the event once per endpoint, such as "post:12"
+    occurred_at: datetime
+    title: str
+    text: str  # the card's text in Teams
+    link: str
+    link_text: str
+    line: str = ""  # Slack's one line; the title when empty
 
 
 class WebhookError(Exception):
@@ -59,6 +76,21 @@ def teams_payload(
             }
         ],
     }
+
+
+def webhook_payload(*, kind: str, message: WebhookMessage, colour: str) -> dict[str, Any]:
+    """Return the payload of a message for a Slack ("slack") or Teams ("teams") endpoint."""
+    if kind == "slack":
+        return slack_payload(
+            text=message.line or message.title, link=message.link, link_text=message.link_text
+        )
+    return teams_payload(
+        title=message.title,
+        text=message.text,
+        link=message.link,
+        link_text=message.link_text,
+        colour=colour,
+    )
 
 
 def webhook_post(url: str, payload: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
@@ -14,6 +15,8 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from passaparola.activity.models import Activity, Verb
+from passaparola.notifications.models import EmailKind, NotificationPreference
+from passaparola.notifications.selectors import email_refusers
 from passaparola.people.access import can_manage_programme, led_team_ids
 from passaparola.people.models import Membership, Person, Team
 from passaparola.recognition import journey
@@ -763,3 +766,20 @@ def team_week(lead: Person, *, since: datetime, until: datetime) -> list[TeamMem
         for person in people
     ]
     return sorted(rows, key=lambda row: (-row.visits, -row.shares, row.person.name))
+
+
+def quiet_people(now: datetime) -> list[int]:
+    """Return the ids of people with no activity for NOTIFICATIONS_QUIET_DAYS, not nudged since."""
+    cutoff = now - timedelta(days=settings.NOTIFICATIONS_QUIET_DAYS)
+    return list(
+        Person.objects.filter(is_active=True, is_paused=False, date_joined__lte=cutoff)
+        .exclude(pk__in=Activity.objects.filter(created_at__gt=cutoff).values("person_id"))
+        .exclude(pk__in=email_refusers(EmailKind.REMINDERS))
+        .exclude(
+            pk__in=NotificationPreference.objects.filter(last_nudge_at__gt=cutoff).values(
+                "person_id"
+            )
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

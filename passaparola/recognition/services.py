@@ -4,8 +4,9 @@ other change (badges, challenges, rewards, kudos, messages) goes through a funct
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -15,11 +16,18 @@ from django.utils.translation import ngettext
 from passaparola.activity.models import Activity, Verb
 from passaparola.audit.services import audit_record
 from passaparola.content.models import Post
-from passaparola.notifications.models import Notification
-from passaparola.notifications.services import in_language_of, notification_send
+from passaparola.notifications.emails import email_send
+from passaparola.notifications.models import EmailKind, Notification, NotificationPreference
+from passaparola.notifications.services import (
+    email_allowed,
+    notification_send,
+    webhook_messages_queue,
+    webhook_topic_since,
+)
+from passaparola.notifications.webhooks import WebhookMessage
 from passaparola.people.access import MANAGERS
 from passaparola.people.models import Membership, Person
-from passaparola.programme.selectors import programme_get
+from passaparola.programme.selectors import in_language_of, programme_get
 from passaparola.recognition.badges import DEFAULT_BADGES
 from passaparola.recognition.journey import Metrics
 from passaparola.recognition.models import (
@@ -785,3 +793,72 @@ def journey_snapshot_take(*, day: date | None = None) -> dict[str, int]:
     for stage, people in counts.items():
         JourneySnapshot.objects.update_or_create(day=day, stage=stage, defaults={"people": people})
     return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# Gentle nudges for people who went quiet, and kudos told to Slack and Teams
+
+
+def quiet_nudge_send(*, person: Person, now: datetime | None = None) -> bool:
+    """Send one gentle "we miss you" email, at most once per NOTIFICATIONS_QUIET_DAYS."""
+    now = now or timezone.now()
+    if person.is_paused or not email_allowed(person, EmailKind.REMINDERS):
+        return False
+    cutoff = now - timedelta(days=settings.NOTIFICATIONS_QUIET_DAYS)
+    preference, _created = NotificationPreference.objects.get_or_create(person=person)
+    previous = preference.last_nudge_at
+    # A conditional update is the claim: two workers cannot both nudge.
+    claimed = (
+        NotificationPreference.objects.filter(pk=preference.pk)
+        .filter(Q(last_nudge_at__isnull=True) | Q(last_nudge_at__lte=cutoff))
+        .update(last_nudge_at=now)
+    )
+    if not claimed:
+        return False
+    try:
+        email_send(
+            person=person,
+            template="recognition/email/nudge",
+            kind=EmailKind.REMINDERS,
+            context={
+                "days": settings.NOTIFICATIONS_QUIET_DAYS,
+                "feed_url": settings.SITE_URL + reverse("content:feed"),
+            },
+        )
+    except Exception:
+        NotificationPreference.objects.filter(pk=preference.pk).update(last_nudge_at=previous)
+        raise
+    return True
+
+
+def _kudos_message(kudos: Kudos, programme_name: str) -> WebhookMessage:
+    title = _("%(sender)s sent kudos to %(recipient)s") % {
+        "sender": kudos.sender.name,
+        "recipient": kudos.recipient.name,
+    }
+    return WebhookMessage(
+        key=f"kudos:{kudos.pk}",
+        occurred_at=kudos.created_at,
+        title=title,
+        text=kudos.message,
+        line=f"{title}: “{kudos.message}”",
+        link=settings.SITE_URL + reverse("recognition:leaderboard"),
+        link_text=programme_name,
+    )
+
+
+@transaction.atomic
+def kudos_announcements_queue(*, now: datetime | None = None) -> list[int]:
+    """Tell the Slack and Teams channels about kudos given since they last heard; return the
+    ids of the deliveries to send."""
+    now = now or timezone.now()
+    since = webhook_topic_since(topic="kudos")
+    if since is None:
+        return []
+    kudos_list = Kudos.objects.filter(created_at__gt=since, created_at__lte=now).select_related(
+        "sender", "recipient"
+    )
+    programme = programme_get()
+    with in_language_of():
+        messages = [_kudos_message(kudos, programme.name) for kudos in kudos_list]
+    return webhook_messages_queue(topic="kudos", messages=messages, until=now)

@@ -282,3 +282,23 @@ class ScheduledShare(models.Model):
     def is_editable(self) -> bool:
         """Return True while the share has not started going out."""
         return self.status == self.Status.QUEUED
+
+
+class TokenExpiryNotice(models.Model):
+    """The one email about a connected account's token running out (per expiry date)."""
+
+    account = models.ForeignKey(
+        ConnectedAccount, on_delete=models.CASCADE, related_name="expiry_notices"
+    )
+    token_expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "token_expires_at"], name="one_notice_per_expiry"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"expiry notice for {self.account_id}"

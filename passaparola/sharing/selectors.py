@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -14,6 +15,8 @@ from passaparola.content.models import Caption, Post
 from passaparola.networks.catalogue import NETWORKS, Network
 from passaparola.networks.lengths import grapheme_count, mastodon_length, x_length
 from passaparola.networks.providers import PROVIDERS, provider_for
+from passaparola.notifications.models import EmailKind
+from passaparola.notifications.selectors import email_refusers
 from passaparola.people.models import Person
 from passaparola.sharing import guardrails
 from passaparola.sharing.models import (
@@ -21,6 +24,7 @@ from passaparola.sharing.models import (
     MastodonServer,
     ScheduledShare,
     ShortLink,
+    TokenExpiryNotice,
 )
 from passaparola.sharing.services import (
     mastodon_instance_of,
@@ -312,3 +316,25 @@ def suggested_times(
             continue
         slot += step
     return found
+
+
+def expiring_accounts(now: datetime) -> list[int]:
+    """Return the ids of connected accounts whose token runs out within the nudge window and
+    whose owner was not told about that expiry yet."""
+    window = now + timedelta(days=settings.SHARING_REAUTH_NUDGE_DAYS)
+    told = TokenExpiryNotice.objects.filter(
+        account_id=OuterRef("pk"), token_expires_at=OuterRef("token_expires_at")
+    )
+    return list(
+        ConnectedAccount.objects.filter(
+            status=ConnectedAccount.Status.ACTIVE,
+            token_expires_at__gt=now,
+            token_expires_at__lte=window,
+            person__is_active=True,
+            person__is_paused=False,
+        )
+        .exclude(person__in=email_refusers(EmailKind.REMINDERS))
+        .exclude(Exists(told))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

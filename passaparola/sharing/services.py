@@ -30,6 +30,9 @@ from passaparola.networks.base import (
 from passaparola.networks.catalogue import NETWORKS
 from passaparola.networks.mastodon import MastodonProvider
 from passaparola.networks.providers import provider_for
+from passaparola.notifications.emails import email_send
+from passaparola.notifications.models import EmailKind
+from passaparola.notifications.selectors import email_allowed
 from passaparola.people.models import Person
 from passaparola.recognition.services import points_award
 from passaparola.sharing import guardrails
@@ -44,6 +47,7 @@ from passaparola.sharing.models import (
     SharingPolicy,
     SharingPreference,
     ShortLink,
+    TokenExpiryNotice,
 )
 
 logger = logging.getLogger(__name__)
@@ -629,3 +633,39 @@ def scheduled_share_post(*, scheduled_id: int) -> ScheduledShare | None:
     except ProviderError as error:
         return _fail(scheduled, error.code, error.message)
     return _record_sent(scheduled, published)
+
+
+# Telling people before a connected account's token runs out ---------------------------------
+
+
+def token_expiry_notice_send(*, account: ConnectedAccount, now: datetime | None = None) -> bool:
+    """Tell a person, once per expiry date, that a connected account needs reconnecting soon."""
+    now = now or timezone.now()
+    person = account.person
+    expires_at = account.token_expires_at
+    if expires_at is None or person.is_paused or not email_allowed(person, EmailKind.REMINDERS):
+        return False
+    try:
+        with transaction.atomic():
+            notice = TokenExpiryNotice.objects.create(account=account, token_expires_at=expires_at)
+    except IntegrityError:
+        return False
+    try:
+        email_send(
+            person=person,
+            template="sharing/email/token_expiry",
+            kind=EmailKind.REMINDERS,
+            context={
+                "account": account,
+                "network": account.network.capitalize(),
+                "expires_at": expires_at,
+                "days_left": max((expires_at - now).days, 0),
+                "accounts_url": settings.SITE_URL + reverse("sharing:accounts"),
+            },
+        )
+    except Exception:
+        notice.delete()
+        raise
+    notice.sent_at = timezone.now()
+    notice.save(update_fields=["sent_at"])
+    return True

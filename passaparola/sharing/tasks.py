@@ -1,12 +1,16 @@
 """Background jobs of the sharing step: thin wrappers around the services."""
 
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
+from passaparola.sharing.models import ConnectedAccount
+from passaparola.sharing.selectors import expiring_accounts
 from passaparola.sharing.services import (
     scheduled_share_post,
     scheduled_shares_due,
     scheduled_shares_release_stale,
+    token_expiry_notice_send,
 )
 
 
@@ -23,3 +27,18 @@ def post_due_shares() -> None:
     scheduled_shares_release_stale()
     for scheduled_id in scheduled_shares_due():
         post_scheduled_share(scheduled_id)
+
+
+@db_periodic_task(crontab(minute="20", hour="*/6"))
+def send_token_expiry_notices() -> None:
+    """Every six hours: tell people whose connected account's token runs out soon."""
+    for account_id in expiring_accounts(timezone.now()):
+        send_token_expiry_notice(account_id)
+
+
+@db_task(retries=3, retry_delay=300)
+def send_token_expiry_notice(account_id: int) -> None:
+    """Tell one person their connected account needs reconnecting soon (once per expiry)."""
+    account = ConnectedAccount.objects.select_related("person").filter(pk=account_id).first()
+    if account is not None:
+        token_expiry_notice_send(account=account)

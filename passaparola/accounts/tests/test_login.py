@@ -12,6 +12,7 @@ from django.utils import timezone
 from passaparola.people.models import LoginCode, Person
 from passaparola.testing import PASSWORD, BaseTestCase
 from passaparola.testing.mail import MailTestCase
+from passaparola.testing.queue import enqueued_tasks, queued_arguments
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -123,6 +124,27 @@ class CodeLoginTests(MailTestCase):
         message = self.inbox.messages[0]
         self.assertEqual(message["To"], "alice@example.org")
         self.assertIn(code, message["Subject"])
+
+    def test_the_code_never_travels_through_the_task_queue(self) -> None:
+        with enqueued_tasks() as tasks:
+            self.request_code()
+        code = self.received_code()
+
+        self.assertEqual([task.name for task in tasks], ["send_login_code"])
+        self.assertEqual(tasks[0].args, (self.alice.pk,))
+        self.assertNotIn(code, queued_arguments(tasks))
+        self.assertNotIn(code, LoginCode.objects.get(person=self.alice).code_hash)
+
+    def test_the_code_email_is_branded_and_in_the_persons_language(self) -> None:
+        self.alice.language = "it"
+        self.alice.save(update_fields=["language"])
+
+        self.request_code()
+
+        message = self.inbox.messages[0]
+        self.assertEqual(message["Content-Language"], "it")
+        self.assertEqual(message["From"], "Passaparola <passaparola@localhost>")
+        self.assertIsNone(message["List-Unsubscribe"], "a login code cannot be turned off")
 
     def test_the_emailed_code_logs_the_person_in(self) -> None:
         self.request_code()

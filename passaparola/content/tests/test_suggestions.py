@@ -132,6 +132,8 @@ class DecideTests(BaseTestCase):
         self.assertFalse(Post.objects.exists())
         self.assertEqual(len(mail.outbox), 1)
         self.assertIn("We covered this last week.", mail.outbox[0].body)
+        [(html, _type)] = mail.outbox[0].alternatives  # type: ignore[union-attr]
+        self.assertIn("We covered this last week.", str(html))
         self.login(self.alice)
         self.assertContains(
             self.client.get(reverse("content:suggest")), "We covered this last week."

@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING
 from django.test import Client
 from django.urls import reverse
 
-from passaparola.invitations.models import Invitation, InvitationSettings
+from passaparola.invitations.models import Invitation, InvitationSettings, SignupRequest
 from passaparola.invitations.services import invitation_create
 from passaparola.invitations.tests.support import MailTestCase, path_in, text_of
 from passaparola.people.models import Person
 from passaparola.programme.selectors import programme_get
 from passaparola.programme.services import programme_update
+from passaparola.testing.queue import enqueued_tasks, queued_arguments
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -49,6 +50,19 @@ class InviteLinkTests(MailTestCase):
         zoe = Person.objects.get(email="zoe@acme.example")
         self.assertEqual(zoe.name, "Zoe Zed")
         self.assertEqual(self.visitor.session["_auth_user_id"], str(zoe.pk))
+
+    def test_neither_the_code_nor_the_link_travels_through_the_task_queue(self) -> None:
+        with enqueued_tasks() as tasks:
+            self.ask("zoe@acme.example")
+        code = self.code()
+        link = path_in(text_of(self.inbox.messages[0]), "/join/confirm/")
+
+        signup = SignupRequest.objects.get()
+        self.assertEqual(
+            [(task.name, task.args) for task in tasks], [("send_signup_code", (signup.pk,))]
+        )
+        self.assertNotIn(code, queued_arguments(tasks))
+        self.assertNotIn(link.rstrip("/").rsplit("/", 1)[-1], queued_arguments(tasks))
 
     def test_the_emailed_link_confirms_the_address_with_one_click_on_a_button(self) -> None:
         self.ask("zoe@acme.example")

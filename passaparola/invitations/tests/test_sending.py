@@ -28,6 +28,7 @@ from passaparola.invitations.tests.support import (
 from passaparola.people.models import Membership, Person, Role
 from passaparola.programme.selectors import programme_get
 from passaparola.programme.services import programme_update
+from passaparola.testing.queue import enqueued_tasks, queued_arguments
 
 
 class InvitationEmailTests(MailTestCase):
@@ -89,6 +90,18 @@ class InvitationEmailTests(MailTestCase):
         self.invite(language="it")
 
         self.assertIn("Entra qui:", text_of(self.inbox.messages[0]))
+
+    def test_the_signed_link_never_travels_through_the_task_queue(self) -> None:
+        with enqueued_tasks() as tasks:
+            invitation = self.invite()
+        link = path_in(text_of(self.inbox.messages[0]), "/invitations/accept/")
+
+        self.assertEqual(
+            [(task.name, task.args) for task in tasks],
+            [("send_invitations", ([invitation.pk], "invitation"))],
+        )
+        self.assertNotIn(link.rstrip("/").rsplit("/", 1)[-1], queued_arguments(tasks))
+        self.assertEqual(self.inbox.messages[0]["Content-Language"], "en")
 
     def test_a_team_lead_from_an_invitation_leads_their_department(self) -> None:
         invitation = invitation_create(

@@ -1,20 +1,24 @@
-"""Slack and Microsoft Teams webhooks: managed by programme managers, delivered once to a
-loopback HTTP server, only to public https addresses in production."""
+"""Slack and Microsoft Teams webhooks: managed by programme managers; a ready message is
+delivered once to a loopback HTTP server, only to public https addresses in production."""
 
+from datetime import timedelta
+
+from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from passaparola.notifications.models import WebhookDelivery, WebhookEndpoint
 from passaparola.notifications.services import (
     webhook_create,
     webhook_deliver,
-    webhook_events_collect,
+    webhook_messages_queue,
+    webhook_topic_since,
 )
-from passaparola.notifications.tasks import collect_webhook_events
-from passaparola.notifications.tests.support import Hook
-from passaparola.notifications.webhooks import WebhookError
-from passaparola.recognition.services import kudos_send
+from passaparola.notifications.tasks import deliver_webhook
+from passaparola.notifications.webhooks import WebhookError, WebhookMessage
 from passaparola.testing import BaseTestCase
+from passaparola.testing.hook import Hook
 
 URL = "/notifications/webhooks/"
 
@@ -77,6 +81,21 @@ class WebhookPageTests(BaseTestCase):
         self.assertFalse(WebhookEndpoint.objects.exists())
 
 
+def news(
+    key: str = "post:1", title: str = "Our new factory opens", **extra: object
+) -> WebhookMessage:
+    fields: dict[str, object] = {
+        "key": key,
+        "occurred_at": timezone.now(),
+        "title": title,
+        "text": "A short description.",
+        "link": "http://testserver/posts/1/#share-title",
+        "link_text": "Read and share",
+        **extra,
+    }
+    return WebhookMessage(**fields)  # type: ignore[arg-type]
+
+
 @override_settings(FETCH_ALLOW_LOOPBACK=True)
 class WebhookDeliveryTests(BaseTestCase):
     def setUp(self) -> None:
@@ -84,38 +103,68 @@ class WebhookDeliveryTests(BaseTestCase):
         self.hook = Hook()
         self.addCleanup(self.hook.stop)
 
-    def add(self, kind: str, path: str) -> None:
+    def add(self, kind: str, path: str, **events: str) -> None:
         self.login(self.adam)
-        response = self.client.post(URL, form(self.hook.url(path), kind=kind, on_kudos="on"))
+        response = self.client.post(URL, form(self.hook.url(path), kind=kind, **events))
         self.assertRedirects(response, URL)
 
-    def test_new_posts_for_everyone_and_kudos_reach_slack_and_teams(self) -> None:
+    def queue(self, topic: str, *messages: WebhookMessage) -> list[int]:
+        with transaction.atomic():
+            webhook_topic_since(topic=topic)
+            return webhook_messages_queue(topic=topic, messages=messages, until=timezone.now())
+
+    def send(self, topic: str, *messages: WebhookMessage) -> None:
+        for delivery_id in self.queue(topic, *messages):
+            deliver_webhook(delivery_id)
+
+    def test_a_ready_message_reaches_slack_as_a_line_and_teams_as_a_branded_card(self) -> None:
         self.add("slack", "/slack")
         self.add("teams", "/teams")
-        post = self.make_post(title="Our new factory opens")
-        self.make_post(title="Sales only", teams=[self.sales])
-        kudos_send(sender=self.lena, recipient=self.alice, message="Great week")
 
-        collect_webhook_events.call_local()
+        self.send("posts", news(title="New on Passaparola: <Our> factory"))
 
-        slack = [body for path, body in self.hook.received if path == "/slack"]
-        teams = [body for path, body in self.hook.received if path == "/teams"]
-        self.assertEqual(len(slack), 2)
-        self.assertEqual(len(teams), 2)
-        link = f"http://testserver/posts/{post.pk}/#share-title"
-        self.assertIn(f"<{link}|Read and share>", slack[0]["text"])
-        self.assertIn("Our new factory opens", slack[0]["text"])
-        self.assertIn("Lena Lead sent kudos to Alice Example", slack[1]["text"])
-        self.assertEqual(teams[0]["@type"], "MessageCard")
-        self.assertEqual(teams[0]["potentialAction"][0]["targets"][0]["uri"], link)
-        self.assertNotIn("Sales only", str(self.hook.received))
+        [(_path, slack)] = [item for item in self.hook.received if item[0] == "/slack"]
+        [(_path, teams)] = [item for item in self.hook.received if item[0] == "/teams"]
+        link = "http://testserver/posts/1/#share-title"
+        self.assertEqual(
+            slack["text"], f"New on Passaparola: &lt;Our&gt; factory\n<{link}|Read and share>"
+        )
+        self.assertEqual(teams["@type"], "MessageCard")
+        self.assertEqual(teams["title"], "New on Passaparola: <Our> factory")
+        self.assertEqual(teams["text"], "A short description.")
+        self.assertEqual(teams["themeColor"], "1f6feb")
+        self.assertEqual(teams["potentialAction"][0]["targets"][0]["uri"], link)
+
+    def test_slack_gets_the_messages_own_line_when_it_has_one(self) -> None:
+        self.add("slack", "/slack", on_kudos="on")
+
+        self.send("kudos", news(key="kudos:1", title="Lena thanked Alice", line="Lena: “Thanks”"))
+
+        self.assertTrue(self.hook.received[0][1]["text"].startswith("Lena: “Thanks”\n"))
+
+    def test_only_endpoints_that_want_the_topic_hear_of_it(self) -> None:
+        self.add("slack", "/posts-only")
+        self.add("slack", "/kudos-only", on_posts="", on_kudos="on")
+
+        self.send("kudos", news(key="kudos:1"))
+
+        self.assertEqual([path for path, _body in self.hook.received], ["/kudos-only"])
+
+    def test_nobody_listening_means_nothing_to_collect(self) -> None:
+        with transaction.atomic():
+            self.assertIsNone(webhook_topic_since(topic="posts"))
+        self.add("slack", "/kudos-only", on_posts="", on_kudos="on")
+
+        with transaction.atomic():
+            self.assertIsNone(webhook_topic_since(topic="posts"))
+            self.assertIsNotNone(webhook_topic_since(topic="kudos"))
 
     def test_events_go_out_once(self) -> None:
         self.add("slack", "/slack")
-        self.make_post(title="Once only")
+        message = news(title="Once only")
 
-        collect_webhook_events.call_local()
-        collect_webhook_events.call_local()
+        self.send("posts", message)
+        self.send("posts", message)
         delivery = WebhookDelivery.objects.get()
         again = webhook_deliver(delivery_id=delivery.pk)
 
@@ -124,9 +173,8 @@ class WebhookDeliveryTests(BaseTestCase):
 
     def test_a_failing_endpoint_keeps_the_message_for_the_retry(self) -> None:
         self.add("teams", "/teams")
-        self.make_post(title="Retry me")
         self.hook.status = 500
-        [delivery_id] = webhook_events_collect()
+        [delivery_id] = self.queue("posts", news(title="Retry me"))
 
         with self.assertRaises(WebhookError):
             webhook_deliver(delivery_id=delivery_id)
@@ -139,10 +187,11 @@ class WebhookDeliveryTests(BaseTestCase):
         self.assertEqual(WebhookEndpoint.objects.get().last_error, "")
         self.assertEqual(WebhookDelivery.objects.get().attempts, 2)
 
-    def test_a_new_webhook_does_not_replay_old_posts(self) -> None:
-        self.make_post(title="Before the webhook")
+    def test_a_new_webhook_does_not_hear_of_what_happened_before_it(self) -> None:
+        earlier = news(occurred_at=timezone.now() - timedelta(minutes=5))
         self.add("slack", "/slack")
 
-        collect_webhook_events.call_local()
+        self.send("posts", earlier)
 
         self.assertEqual(self.hook.received, [])
+        self.assertFalse(WebhookDelivery.objects.exists())

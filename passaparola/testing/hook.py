@@ -1,12 +1,9 @@
-"""A real SMTP server and a loopback HTTP server for the notification tests."""
+"""A loopback HTTP server standing in for Slack and Teams in the webhook tests."""
 
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-
-from passaparola.testing.mail import Inbox, free_port, html_of, text_of  # noqa: F401
-from passaparola.testing.mail import MailTestCase as SmtpTestCase  # noqa: F401
 
 
 class Hook:

@@ -3,8 +3,8 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from passaparola.recognition.listener import activities_process
 from passaparola.recognition.services import (
-    activities_process,
     challenges_close_due,
     journey_snapshot_take,
     validation_messages_send,
@@ -13,7 +13,7 @@ from passaparola.recognition.services import (
 
 @db_periodic_task(crontab(minute="*/5"))
 def process_activities() -> None:
-    """Every five minutes, award points for engagement and the badges new activities reached."""
+    """Every five minutes, score any activity the signal missed and give the badges reached."""
     while activities_process():
         pass
 

@@ -22,6 +22,7 @@ from passaparola.notifications.models import Notification
 from passaparola.people.models import Membership, Person, Role, Team
 from passaparola.programme.models import Programme
 from passaparola.programme.selectors import programme_get
+from passaparola.recognition.listener import activities_process
 from passaparola.recognition.models import (
     Action,
     BadgeAward,
@@ -34,7 +35,6 @@ from passaparola.recognition.models import (
 from passaparola.recognition.periods import period_start, utc_day
 from passaparola.recognition.services import (
     RecognitionError,
-    activities_process,
     badges_create_defaults,
     challenge_close,
     challenge_create,
@@ -1010,8 +1010,9 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         with transaction.atomic():
-            # Give real clicks waiting for the worker their points first, so moving the cursor
-            # past the demo's clicks below skips nothing but demo clicks.
+            # Record the activities of real clicks waiting for the worker first (their points
+            # follow from them), so moving the cursor past the demo's clicks below skips
+            # nothing but demo clicks.
             while clicks_process():
                 pass
             programme = programme_get()

@@ -58,12 +58,14 @@ class LeadTestCase(BaseTestCase):
 
 class PostbackTests(LeadTestCase):
     def postback(self, body: object, secret: str | None = None) -> dict:
-        response = self.client.post(
-            reverse("tracking:postback"),
-            data=json.dumps(body),
-            content_type="application/json",
-            headers={"authorization": f"Bearer {secret or self.secret}"},
-        )
+        # Recognition gives the points once the request's transaction commits.
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("tracking:postback"),
+                data=json.dumps(body),
+                content_type="application/json",
+                headers={"authorization": f"Bearer {secret or self.secret}"},
+            )
         return {"status": response.status_code, **response.json()}
 
     def test_a_lead_with_a_click_id_is_attributed_to_the_share_and_earns_points(self) -> None:
@@ -145,12 +147,13 @@ class PostbackTests(LeadTestCase):
 
 class SnippetTests(LeadTestCase):
     def report(self, body: object, origin: str = SITE) -> tuple[int, dict]:
-        response = self.client.post(
-            reverse("tracking:lead"),
-            data=json.dumps(body),
-            content_type="text/plain",
-            headers={"origin": origin},
-        )
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("tracking:lead"),
+                data=json.dumps(body),
+                content_type="text/plain",
+                headers={"origin": origin},
+            )
         return response.status_code, response.json()
 
     def test_a_lead_after_a_human_click_is_confirmed_and_earns_points(self) -> None:
@@ -214,7 +217,8 @@ class SnippetTests(LeadTestCase):
         self.click()  # the worker ingests: here, another click comes in (immediate mode)
         Click.objects.update(uuid=click.split("-")[1])
 
-        conversions_confirm()
+        with self.captureOnCommitCallbacks(execute=True):
+            conversions_confirm()
 
         self.assertEqual(Conversion.objects.get().state, "confirmed")
         self.assertEqual(len(self.lead_points()), 1)

@@ -2,18 +2,23 @@
 caps and unique-visitor extra, once each, and corrections when a step is taken back."""
 
 from datetime import UTC, datetime, timedelta
+from unittest import skipUnless
 
 import time_machine
+from django.db import connection
 from django.db.models import Sum
+from django.test import TransactionTestCase
 
 from passaparola.activity.models import Activity, Verb
 from passaparola.content.services import comment_create, reaction_toggle
 from passaparola.invitations.services import invitation_create, person_join
+from passaparola.people.services import person_create
 from passaparola.recognition.listener import activities_process, activities_score
 from passaparola.recognition.models import Action, PointsEntry, RecognitionCursor
-from passaparola.recognition.selectors import points_total
+from passaparola.recognition.selectors import points_total, points_totals_check
 from passaparola.recognition.services import points_award, scheme_get, scheme_update
 from passaparola.recognition.tests.helpers import act, link_for, visits
+from passaparola.recognition.tests.test_ledger import run_together
 from passaparola.sharing.services import share_create
 from passaparola.testing import BaseTestCase
 from passaparola.tracking.models import Click, Conversion
@@ -242,3 +247,33 @@ class LeadPointsTests(BaseTestCase):
         )
         self.assertEqual(points_total(self.alice), 0)
         self.assertEqual(Conversion.objects.get().state, Conversion.State.REJECTED)
+
+
+@skipUnless(connection.vendor == "postgresql", "concurrent writers need PostgreSQL")
+class ConcurrentScoringTests(TransactionTestCase):
+    """The receiver and the catch-up job may score overlapping activities at the same time."""
+
+    def test_overlapping_scorings_write_each_line_once_and_keep_the_cap(self) -> None:
+        alice = person_create(email="alice@example.org", name="Alice")
+        scheme_update(scheme=scheme_get(), fields={"points_click": 2, "cap_click": 20})
+        activities = Activity.objects.bulk_create(
+            Activity(
+                person=alice,
+                verb=Verb.CLICK_RECEIVED,
+                network="linkedin",
+                created_at=MORNING,
+                source_id=1000 + number,
+                unique_visitor=number % 3 == 0,
+            )
+            for number in range(45)
+        )
+
+        results = run_together(
+            4, lambda i: activities_score(activities=activities[i * 10 : i * 10 + 15])
+        )
+
+        self.assertFalse([r for r in results if isinstance(r, Exception)], results)
+        self.assertEqual(PointsEntry.objects.filter(action=Action.CLICK).count(), 45)
+        self.assertEqual(points_of(alice.pk, Action.CLICK), 20)
+        self.assertEqual(PointsEntry.objects.filter(action=Action.UNIQUE_CLICK).count(), 15)
+        self.assertEqual(points_totals_check(), [])

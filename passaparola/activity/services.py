@@ -2,7 +2,6 @@
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -19,9 +18,11 @@ if TYPE_CHECKING:
 def _announce(activities: list[Activity]) -> None:
     # After the commit, so listeners never see a step that is rolled back, and a listener
     # that fails (logged) cannot undo the step: its own catch-up job reads what it missed.
-    transaction.on_commit(
-        partial(activities_recorded.send, sender=Activity, activities=activities), robust=True
-    )
+    def announce_activities() -> None:
+        activities_recorded.send(sender=Activity, activities=activities)
+
+    # A function, not a partial: Django names it (__qualname__) when it logs a failure.
+    transaction.on_commit(announce_activities, robust=True)
 
 
 @transaction.atomic

@@ -2,10 +2,10 @@
 caps and unique-visitor extra, once each, and corrections when a step is taken back."""
 
 from datetime import UTC, datetime, timedelta
-from unittest import skipUnless
+from unittest import mock, skipUnless
 
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.test import TransactionTestCase
 
@@ -19,6 +19,7 @@ from passaparola.recognition.selectors import points_total, points_totals_check
 from passaparola.recognition.services import points_award, scheme_get, scheme_update
 from passaparola.recognition.tests.helpers import act, link_for, visits
 from passaparola.recognition.tests.test_ledger import run_together
+from passaparola.sharing.models import Share
 from passaparola.sharing.services import share_create
 from passaparola.testing import BaseTestCase
 from passaparola.tracking.models import Click, Conversion
@@ -194,12 +195,33 @@ class ImmediatePointsTests(BaseTestCase):
         self.assertEqual(points_total(self.alice), 10)
 
     def test_a_step_rolled_back_earns_nothing(self) -> None:
-        with self.captureOnCommitCallbacks(execute=False) as callbacks:
-            share_create(person=self.alice, post=self.post, network="linkedin")
+        with self.captureOnCommitCallbacks(execute=True):
+            try:
+                with transaction.atomic():
+                    share_create(person=self.alice, post=self.post, network="linkedin")
+                    raise RuntimeError("the request failed")
+            except RuntimeError:
+                pass
 
-        # The test's transaction never commits: like a rolled-back request, no receiver ran.
-        self.assertEqual(len(callbacks), 1)
+        self.assertFalse(Share.objects.exists())
         self.assertFalse(PointsEntry.objects.exists())
+
+    def test_a_listener_that_fails_never_undoes_the_step_and_the_job_catches_up(self) -> None:
+        broken = mock.patch(
+            "passaparola.recognition.listener.activities_score", side_effect=RuntimeError("down")
+        )
+        with (
+            broken,
+            self.assertLogs("django.test", "ERROR"),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            share_create(person=self.alice, post=self.post, network="linkedin")
+        self.assertTrue(Share.objects.exists())
+        self.assertFalse(PointsEntry.objects.exists())
+
+        activities_process()
+
+        self.assertEqual(points_total(self.alice), 10)
 
     def test_activities_recorded_before_they_named_their_source_earn_nothing_twice(
         self,

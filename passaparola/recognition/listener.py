@@ -205,7 +205,7 @@ def _reverse(activities: Iterable[Activity]) -> int:
 @transaction.atomic
 def activities_score(*, activities: Sequence[Activity]) -> int:
     """Write the points these activities earn and the corrections they ask for, in bulk;
-    return how many lines were written. Keys already in the ledger are left alone."""
+    return how many lines were added. Keys already in the ledger are left alone."""
     scheme = scheme_get()
     written = _award(_lines(activities, scheme), scheme)
     return written + _reverse(activities)
@@ -223,6 +223,7 @@ def on_activities_recorded(
 def activities_process(*, batch: int = 5000) -> int:
     """Read the activities after the cursor: score any the signal missed, then give their
     people the badges they reached; return how many activities were read."""
+    # The name is older than the points: the job first only gave badges.
     cursor, _created = RecognitionCursor.objects.select_for_update().get_or_create(name="badges")
     activities = list(Activity.objects.filter(pk__gt=cursor.last_id).order_by("pk")[:batch])
     if not activities:

@@ -20,6 +20,7 @@ from passaparola.tracking.models import ApiToken, Click, Conversion
 from passaparola.tracking.services import (
     api_token_create,
     conversions_confirm,
+    lead_reject,
     tracking_settings_update,
 )
 
@@ -90,6 +91,23 @@ class PostbackTests(LeadTestCase):
         self.assertEqual(first["id"], second["id"])
         self.assertEqual(Conversion.objects.count(), 1)
         self.assertEqual(len(self.lead_points()), 1)
+
+    def test_a_confirmed_lead_can_be_rejected_once_and_says_so_in_an_activity(self) -> None:
+        answer = self.postback({"external_id": "order-1", "link": self.link.code})
+        lead = Conversion.objects.get(pk=answer["id"])
+
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertTrue(lead_reject(conversion=lead))
+        self.assertFalse(lead_reject(conversion=lead))
+
+        lead.refresh_from_db()
+        self.assertEqual(lead.state, Conversion.State.REJECTED)
+        rejected = Activity.objects.get(verb=Verb.CONVERSION_REJECTED)
+        self.assertEqual((rejected.person, rejected.source_id), (self.alice, lead.pk))
+        # Recognition took the lead's points back.
+        self.assertEqual(
+            sum(PointsEntry.objects.filter(person=self.alice).values_list("points", flat=True)), 0
+        )
 
     def test_a_missing_or_revoked_or_wrong_token_is_refused(self) -> None:
         for secret in ["pp_wrong", "nonsense", ""]:

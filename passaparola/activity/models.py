@@ -10,11 +10,13 @@ class Verb(models.TextChoices):
     SHARE_CREATED = "share_created", _("shared a post")
     CLICK_RECEIVED = "click_received", _("received a click")
     CONVERSION = "conversion", _("brought a lead")
+    CONVERSION_REJECTED = "conversion_rejected", _("had a lead rejected")
     REACTION = "reaction", _("reacted to a post")
     COMMENT = "comment", _("commented on a post")
     SUGGESTION_MADE = "suggestion_made", _("suggested content")
     SUGGESTION_ACCEPTED = "suggestion_accepted", _("had a suggestion accepted")
     NETWORK_CONNECTED = "network_connected", _("connected a network")
+    INVITATION_ACCEPTED = "invitation_accepted", _("accepted an invitation")
 
 
 class Activity(models.Model):
@@ -29,6 +31,11 @@ class Activity(models.Model):
     )
     network = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The row the step made or concerns, so what reads the activity can tell one from another:
+    # the short link of a share, the click, the conversion (lead), the invitation.
+    source_id = models.BigIntegerField(null=True, blank=True)
+    # A click from a visitor new to this link that day (visitor hashes change every day).
+    unique_visitor = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("activity")

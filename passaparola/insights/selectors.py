@@ -7,7 +7,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from passaparola.activity.models import Activity
+from passaparola.activity.models import Activity, Verb
 from passaparola.content.models import Post
 from passaparola.lib.charts import Bar, bars, daily_series
 from passaparola.networks.catalogue import NETWORKS
@@ -75,6 +75,8 @@ def programme_summary(*, days: int = 30) -> Summary:
     summary = Summary(
         days=days,
         active_people=Activity.objects.filter(created_at__gte=since)
+        # Joining, or a lead the company took back, is not taking part.
+        .exclude(verb__in=[Verb.INVITATION_ACCEPTED, Verb.CONVERSION_REJECTED])
         .values("person_id")
         .distinct()
         .count(),

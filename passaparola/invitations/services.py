@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from passaparola.activity.models import Verb
+from passaparola.activity.services import activity_record
 from passaparola.audit.services import audit_record, diff
 from passaparola.invitations import csvimport
 from passaparola.invitations.models import (
@@ -24,7 +26,6 @@ from passaparola.invitations.models import (
 )
 from passaparola.people.models import Membership, Person, Role, Team
 from passaparola.people.services import person_create
-from passaparola.recognition.services import points_award
 
 IMPORT_CHUNK = 500
 TOKEN_SALT = "passaparola.invitations.accept"  # noqa: S105 (a namespace, not a secret)
@@ -536,12 +537,9 @@ def person_join(*, email: str, name: str, language: str = "", via: str) -> Perso
         invitation.joined_at = timezone.now()
         invitation.person = person
         invitation.save(update_fields=["joined_at", "person"])
-        # Accepting the invitation is the first step on the journey, and earns points once.
-        points_award(
-            person=person,
-            action="invitation_accepted",
-            key=f"invitation:{invitation.pk}",
-        )
+        # Accepting the invitation is the first step on the journey (recognition gives its
+        # points once per invitation).
+        activity_record(person=person, verb=Verb.INVITATION_ACCEPTED, source_id=invitation.pk)
     if created:
         audit_record(
             actor=person,

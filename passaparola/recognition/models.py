@@ -481,7 +481,7 @@ class Kudos(models.Model):
 
 
 class RecognitionCursor(models.Model):
-    """How far the background worker has looked at new activities (for badges)."""
+    """How far the background worker has looked at new activities (points it missed, badges)."""
 
     name = models.CharField(max_length=40, unique=True)
     last_id = models.BigIntegerField(default=0)

@@ -13,7 +13,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from passaparola.activity.models import Activity, Verb
 from passaparola.audit.services import audit_record
 from passaparola.content.models import Post
 from passaparola.notifications.emails import email_send
@@ -41,7 +40,6 @@ from passaparola.recognition.models import (
     Kudos,
     PointsEntry,
     PointsScheme,
-    RecognitionCursor,
     Reward,
     RewardClaim,
 )
@@ -345,50 +343,6 @@ def badges_award(*, person: Person, metrics: Metrics | None = None) -> list[Badg
             key=f"badge:{badge.pk}:{person.pk}",
         )
     return awarded
-
-
-# The verbs that earn points from their activity alone: no other step awards them.
-ACTIVITY_ACTIONS: dict[str, str] = {
-    Verb.REACTION: Action.REACTION,
-    Verb.COMMENT: Action.COMMENT,
-    Verb.SUGGESTION_ACCEPTED: Action.SUGGESTION_ACCEPTED,
-    Verb.NETWORK_CONNECTED: Action.NETWORK_CONNECTED,
-}
-
-
-@transaction.atomic
-def activities_process(*, batch: int = 5000) -> int:
-    """Read new activities: award the points of reactions, comments, accepted suggestions and
-    connected networks (shares, clicks and leads are awarded where they happen), then give
-    their people the badges they reached; return how many activities were read."""
-    cursor, _created = RecognitionCursor.objects.select_for_update().get_or_create(name="badges")
-    rows = list(
-        Activity.objects.filter(pk__gt=cursor.last_id)
-        .order_by("pk")
-        .values_list("pk", "person_id", "verb", "post_id", "network", "created_at")[:batch]
-    )
-    if not rows:
-        return 0
-    people = Person.objects.in_bulk({row[1] for row in rows})
-    for pk, person_id, verb, post_id, network, created_at in rows:
-        action = ACTIVITY_ACTIONS.get(verb)
-        if action is None or person_id not in people:
-            continue
-        points_award(
-            person=people[person_id],
-            action=action,
-            key=f"activity:{pk}",
-            post=Post(pk=post_id) if post_id else None,
-            network=network,
-            at=created_at,
-        )
-    metrics = metrics_for(people, streaks=True, points=True)
-    for person in people.values():
-        if person.is_active:
-            badges_award(person=person, metrics=metrics.get(person.pk, Metrics()))
-    cursor.last_id = rows[-1][0]
-    cursor.save(update_fields=["last_id"])
-    return len(rows)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from passaparola.notifications.tasks import deliver_webhook
 from passaparola.people.models import Person
+from passaparola.recognition.listener import activities_process
 from passaparola.recognition.selectors import quiet_people
 from passaparola.recognition.services import (
-    activities_process,
     challenges_close_due,
     journey_snapshot_take,
     kudos_announcements_queue,
@@ -19,7 +19,7 @@ from passaparola.recognition.services import (
 
 @db_periodic_task(crontab(minute="*/5"))
 def process_activities() -> None:
-    """Every five minutes, award points for engagement and the badges new activities reached."""
+    """Every five minutes, score any activity the signal missed and give the badges reached."""
     while activities_process():
         pass
 

@@ -34,7 +34,6 @@ from passaparola.notifications.emails import email_send
 from passaparola.notifications.models import EmailKind
 from passaparola.notifications.selectors import email_allowed
 from passaparola.people.models import Person
-from passaparola.recognition.services import points_award
 from passaparola.sharing import guardrails
 from passaparola.sharing.guardrails import Problem
 from passaparola.sharing.models import (
@@ -132,7 +131,11 @@ def share_create(
     remote_url: str = "",
     at: datetime | None = None,
 ) -> Share:
-    """Record that a person shared a post to a network, awarding points once per network."""
+    """Record that a person shared a post to a network.
+
+    The activity names the short link, so recognition gives points once per link: once per
+    person, post and network, however often they share it.
+    """
     link = shortlink_get_or_create(person=person, post=post, network=network)
     share = Share.objects.create(
         link=link,
@@ -145,14 +148,13 @@ def share_create(
         remote_url=remote_url[:500],
         created_at=at or timezone.now(),
     )
-    activity_record(person=person, verb=Verb.SHARE_CREATED, post=post, network=network, at=at)
-    points_award(
+    activity_record(
         person=person,
-        action="share",
-        key=f"share:{link.pk}",
+        verb=Verb.SHARE_CREATED,
         post=post,
         network=network,
         at=at,
+        source_id=link.pk,
     )
     return share
 

@@ -45,7 +45,8 @@ class DailySalt(models.Model):
 
 
 class ClickCursor(models.Model):
-    """How far the background worker has turned clicks into points and activities."""
+    """How far the background worker has turned clicks into activities (cursor "points", a
+    name kept from when tracking wrote the points itself)."""
 
     name = models.CharField(max_length=40, unique=True)
     last_click_id = models.BigIntegerField(default=0)

@@ -23,11 +23,9 @@ from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from passaparola.activity.models import Activity, Verb
-from passaparola.activity.services import activity_record
+from passaparola.activity.services import activities_record_many, activity_record
 from passaparola.lib.bots import is_bot
 from passaparola.people.models import Person
-from passaparola.recognition.models import PointsEntry
-from passaparola.recognition.services import points_award, points_for, scheme_get
 from passaparola.sharing.models import ShortLink
 from passaparola.tracking import spool
 from passaparola.tracking.geo import country_of
@@ -286,9 +284,35 @@ def clicks_ingest() -> int:
     return _ingest_files()
 
 
+def _first_visits(clicks: list[Click]) -> set[int]:
+    """Return the ids of the clicks that are their visitor's first human click on the link.
+
+    A visitor hash is salted per UTC day, so the same hash never spans two days: "first"
+    means first that day, and only the clicks since the batch's first day can share one.
+    """
+    visited = [click for click in clicks if click.visitor]
+    if not visited:
+        return set()
+    earliest = min(click.created_at for click in visited).astimezone(UTC)
+    since = datetime.combine(earliest.date(), time.min, tzinfo=UTC)
+    firsts = (
+        Click.objects.filter(
+            is_bot=False,
+            link_id__in={click.link_id for click in visited},
+            visitor__in={click.visitor for click in visited},
+            created_at__gte=since,
+        )
+        .values("link_id", "visitor")
+        .annotate(first=Min("pk"))
+        .values_list("first", flat=True)
+    )
+    return set(firsts)
+
+
 @transaction.atomic
 def clicks_process(*, batch: int = 5000) -> int:
-    """Award points and record activities for new human clicks; return how many were done."""
+    """Record a `click_received` activity for each new human click; return how many clicks
+    were read. Recognition turns the activities into points (docs/recognition.md)."""
     cursor, _created = ClickCursor.objects.select_for_update().get_or_create(name="points")
     clicks = list(
         Click.objects.filter(pk__gt=cursor.last_click_id)
@@ -297,52 +321,18 @@ def clicks_process(*, batch: int = 5000) -> int:
     )
     if not clicks:
         return 0
-    scheme = scheme_get()
     humans = [click for click in clicks if not click.is_bot]
-    PointsEntry.objects.bulk_create(
-        [
-            PointsEntry(
-                person_id=click.link.person_id,
-                action=PointsEntry.Action.CLICK,
-                points=points_for(action="click", network=click.link.network, scheme=scheme),
-                key=f"click:{click.pk}",
-                post_id=click.link.post_id,
-                network=click.link.network,
-                created_at=click.created_at,
-            )
-            for click in humans
-        ],
-        ignore_conflicts=True,
-    )
-    # The visitor hash changes every day, so this key means one award per visitor, link and day.
-    unique_points = {
-        network: points_for(action="unique_click", network=network, scheme=scheme)
-        for network in {click.link.network for click in humans}
-    }
-    PointsEntry.objects.bulk_create(
-        [
-            PointsEntry(
-                person_id=click.link.person_id,
-                action=PointsEntry.Action.UNIQUE_CLICK,
-                points=unique_points[click.link.network],
-                key=f"unique:{click.link_id}:{click.visitor}",
-                post_id=click.link.post_id,
-                network=click.link.network,
-                created_at=click.created_at,
-            )
-            for click in humans
-            if unique_points[click.link.network] > 0 and click.visitor
-        ],
-        ignore_conflicts=True,
-    )
-    Activity.objects.bulk_create(
-        [
+    first = _first_visits(humans)
+    activities_record_many(
+        activities=[
             Activity(
                 person_id=click.link.person_id,
                 verb=Verb.CLICK_RECEIVED,
                 post_id=click.link.post_id,
                 network=click.link.network,
                 created_at=click.created_at,
+                source_id=click.pk,
+                unique_visitor=click.pk in first,
             )
             for click in humans
         ]
@@ -353,7 +343,7 @@ def clicks_process(*, batch: int = 5000) -> int:
 
 
 def clicks_catch_up() -> int:
-    """Ingest the spool, then give points for new clicks and confirm waiting leads."""
+    """Ingest the spool, then record the activities of new clicks and confirm waiting leads."""
     ingested = 0
     # Bounded: writers may keep appending while this runs; the next run takes the rest.
     for _round in range(100):
@@ -439,7 +429,7 @@ class LeadResult:
     created: bool
 
 
-def _conversion_award(conversion: Conversion) -> None:
+def _conversion_confirm(conversion: Conversion) -> None:
     link = conversion.link
     conversion.state = Conversion.State.CONFIRMED
     conversion.confirmed_at = timezone.now()
@@ -450,14 +440,7 @@ def _conversion_award(conversion: Conversion) -> None:
         post=link.post,
         network=link.network,
         at=conversion.created_at,
-    )
-    points_award(
-        person=link.person,
-        action=PointsEntry.Action.LEAD,
-        key=f"lead:{conversion.pk}",
-        post=link.post,
-        network=link.network,
-        at=conversion.created_at,
+        source_id=conversion.pk,
     )
 
 
@@ -513,7 +496,7 @@ def lead_from_server(
     except IntegrityError:
         # The same lead, sent twice at the same moment.
         return LeadResult(conversion=Conversion.objects.get(key=key), created=False)
-    _conversion_award(conversion)
+    _conversion_confirm(conversion)
     return LeadResult(conversion=conversion, created=True)
 
 
@@ -572,12 +555,36 @@ def conversions_confirm(*, pks: list[int] | None = None) -> int:
             and conversion.created_at - click.created_at <= window
         )
         if genuine:
-            _conversion_award(conversion)
+            _conversion_confirm(conversion)
             confirmed += 1
         else:
             conversion.state = Conversion.State.REJECTED
             conversion.save(update_fields=["state"])
     return confirmed
+
+
+@transaction.atomic
+def lead_reject(*, conversion: Conversion) -> bool:
+    """Reject a confirmed lead that turned out not to be one; return False if it was not
+    confirmed. The `conversion_rejected` activity has recognition correct its points."""
+    conversion = (
+        Conversion.objects.select_for_update()
+        .select_related("link__person", "link__post")
+        .get(pk=conversion.pk)
+    )
+    if conversion.state != Conversion.State.CONFIRMED:
+        return False
+    conversion.state = Conversion.State.REJECTED
+    conversion.save(update_fields=["state"])
+    link = conversion.link
+    activity_record(
+        person=link.person,
+        verb=Verb.CONVERSION_REJECTED,
+        post=link.post,
+        network=link.network,
+        source_id=conversion.pk,
+    )
+    return True
 
 
 # Daily figures and retention

@@ -9,7 +9,7 @@ from passaparola.tracking.services import clicks_catch_up, clicks_rollup_and_pru
 @db_periodic_task(crontab(minute="*"))
 @lock_task("tracking-process-clicks")
 def process_clicks() -> None:
-    """Every minute: ingest the click spool, then points, activities and waiting leads."""
+    """Every minute: ingest the click spool, then click activities and waiting leads."""
     clicks_catch_up()
 
 

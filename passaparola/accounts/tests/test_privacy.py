@@ -26,10 +26,12 @@ class PrivacyTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.post = self.make_post()
-        self.share = share_create(
-            person=self.alice, post=self.post, network="linkedin", text="Alice's own words"
-        )
-        share_create(person=self.bob, post=self.post, network="linkedin", text="Bob's words")
+        # Points follow the shares and clicks once their transactions commit.
+        with self.captureOnCommitCallbacks(execute=True):
+            self.share = share_create(
+                person=self.alice, post=self.post, network="linkedin", text="Alice's own words"
+            )
+            share_create(person=self.bob, post=self.post, network="linkedin", text="Bob's words")
         link = ShortLink.objects.get(person=self.alice, network="linkedin")
         bob_link = ShortLink.objects.get(person=self.bob, network="linkedin")
         for number in range(5):
@@ -41,7 +43,8 @@ class PrivacyTestCase(BaseTestCase):
             )
         Click.objects.create(link=link, visitor="bot", is_bot=True, user_agent="LinkedInBot")
         Click.objects.create(link=bob_link, visitor="visitor1", user_agent="Mozilla/5.0")
-        clicks_process()
+        with self.captureOnCommitCallbacks(execute=True):
+            clicks_process()
         version = policy_publish(by=self.adam, title="Policy", text="Be kind.")
         for person in Person.objects.all():
             policy_accept(person=person, version=version)

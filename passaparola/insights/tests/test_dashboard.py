@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from passaparola.content.models import Post
 from passaparola.content.services import post_create, post_publish
+from passaparola.insights.selectors import programme_summary
+from passaparola.invitations.services import invitation_create, person_join
 from passaparola.people.models import Person
 from passaparola.sharing.models import ShortLink
 from passaparola.testing import BaseTestCase
@@ -100,6 +102,14 @@ class DashboardFigureTests(BaseTestCase):
 
         self.assertEqual(shown["human-clicks"], 3)
         self.assertEqual(shown["bot-clicks"], 3)
+
+    def test_joining_through_an_invitation_is_not_taking_part(self) -> None:
+        invitation_create(by=self.adam, email="nina@acme.example")
+        person_join(email="nina@acme.example", name="Nina", via="invitation")
+        self.share(self.alice, "linkedin")
+
+        # Erin published the post and Alice shared it; Nina only joined.
+        self.assertEqual(programme_summary(days=30).active_people, 2)
 
     def test_the_top_people_are_ranked_by_human_clicks(self) -> None:
         self.set_the_scene()

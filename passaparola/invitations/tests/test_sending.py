@@ -64,7 +64,9 @@ class InvitationEmailTests(MailTestCase):
         invitation.refresh_from_db()
         self.assertIsNotNone(invitation.opened_at)
 
-        joined = visitor.post(link, {"name": "Nina N."})
+        # Recognition gives the points once the request's transaction commits.
+        with self.captureOnCommitCallbacks(execute=True):
+            joined = visitor.post(link, {"name": "Nina N."})
 
         self.assertRedirects(joined, reverse("accounts:welcome"))
         person = Person.objects.get(email="nina@acme.example")

@@ -12,12 +12,9 @@ from PIL import Image
 from passaparola.activity.models import Verb
 from passaparola.notifications.models import Notification
 from passaparola.people.models import Person
+from passaparola.recognition.listener import activities_process
 from passaparola.recognition.models import Badge, BadgeAward
-from passaparola.recognition.services import (
-    activities_process,
-    badges_award,
-    badges_create_defaults,
-)
+from passaparola.recognition.services import badges_award, badges_create_defaults
 from passaparola.recognition.tests.helpers import act
 from passaparola.testing import BaseTestCase
 

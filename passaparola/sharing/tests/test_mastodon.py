@@ -49,7 +49,9 @@ class MastodonPostingTests(NativeTestCase):
     def test_a_due_share_is_posted_as_documented(self) -> None:
         self.api.on("POST", "/api/v1/statuses", self.create_status)
 
-        scheduled = self.work(self.queue())
+        # Recognition gives the share points once the worker's transaction commits.
+        with self.captureOnCommitCallbacks(execute=True):
+            scheduled = self.work(self.queue())
 
         (call,) = self.api.calls("POST", "/api/v1/statuses")
         self.assertEqual(call.headers["authorization"], "Bearer access-1")

@@ -20,6 +20,7 @@ from passaparola.tracking.models import ApiToken, Click, Conversion
 from passaparola.tracking.services import (
     api_token_create,
     conversions_confirm,
+    lead_reject,
     tracking_settings_update,
 )
 
@@ -58,12 +59,14 @@ class LeadTestCase(BaseTestCase):
 
 class PostbackTests(LeadTestCase):
     def postback(self, body: object, secret: str | None = None) -> dict:
-        response = self.client.post(
-            reverse("tracking:postback"),
-            data=json.dumps(body),
-            content_type="application/json",
-            headers={"authorization": f"Bearer {secret or self.secret}"},
-        )
+        # Recognition gives the points once the request's transaction commits.
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("tracking:postback"),
+                data=json.dumps(body),
+                content_type="application/json",
+                headers={"authorization": f"Bearer {secret or self.secret}"},
+            )
         return {"status": response.status_code, **response.json()}
 
     def test_a_lead_with_a_click_id_is_attributed_to_the_share_and_earns_points(self) -> None:
@@ -88,6 +91,23 @@ class PostbackTests(LeadTestCase):
         self.assertEqual(first["id"], second["id"])
         self.assertEqual(Conversion.objects.count(), 1)
         self.assertEqual(len(self.lead_points()), 1)
+
+    def test_a_confirmed_lead_can_be_rejected_once_and_says_so_in_an_activity(self) -> None:
+        answer = self.postback({"external_id": "order-1", "link": self.link.code})
+        lead = Conversion.objects.get(pk=answer["id"])
+
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertTrue(lead_reject(conversion=lead))
+        self.assertFalse(lead_reject(conversion=lead))
+
+        lead.refresh_from_db()
+        self.assertEqual(lead.state, Conversion.State.REJECTED)
+        rejected = Activity.objects.get(verb=Verb.CONVERSION_REJECTED)
+        self.assertEqual((rejected.person, rejected.source_id), (self.alice, lead.pk))
+        # Recognition took the lead's points back.
+        self.assertEqual(
+            sum(PointsEntry.objects.filter(person=self.alice).values_list("points", flat=True)), 0
+        )
 
     def test_a_missing_or_revoked_or_wrong_token_is_refused(self) -> None:
         for secret in ["pp_wrong", "nonsense", ""]:
@@ -145,12 +165,13 @@ class PostbackTests(LeadTestCase):
 
 class SnippetTests(LeadTestCase):
     def report(self, body: object, origin: str = SITE) -> tuple[int, dict]:
-        response = self.client.post(
-            reverse("tracking:lead"),
-            data=json.dumps(body),
-            content_type="text/plain",
-            headers={"origin": origin},
-        )
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("tracking:lead"),
+                data=json.dumps(body),
+                content_type="text/plain",
+                headers={"origin": origin},
+            )
         return response.status_code, response.json()
 
     def test_a_lead_after_a_human_click_is_confirmed_and_earns_points(self) -> None:
@@ -214,7 +235,8 @@ class SnippetTests(LeadTestCase):
         self.click()  # the worker ingests: here, another click comes in (immediate mode)
         Click.objects.update(uuid=click.split("-")[1])
 
-        conversions_confirm()
+        with self.captureOnCommitCallbacks(execute=True):
+            conversions_confirm()
 
         self.assertEqual(Conversion.objects.get().state, "confirmed")
         self.assertEqual(len(self.lead_points()), 1)

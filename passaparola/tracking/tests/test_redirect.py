@@ -1,4 +1,5 @@
-"""The short-link redirect: where it sends people, what it records, and the points it leads to."""
+"""The short-link redirect: where it sends people, what it records, and the points it leads to
+(the worker records click activities; recognition turns them into points)."""
 
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -245,6 +246,11 @@ class ClickPointsTests(BaseTestCase):
         )
         self.assertEqual(response.status_code, 302)
 
+    def process(self) -> None:
+        """What the worker runs: the click step, then recognition once it has committed."""
+        with self.captureOnCommitCallbacks(execute=True):
+            clicks_process()
+
     def click_points(self) -> list[tuple[int, int]]:
         entries = PointsEntry.objects.filter(action=PointsEntry.Action.CLICK)
         return list(entries.values_list("person_id", "points"))
@@ -252,20 +258,21 @@ class ClickPointsTests(BaseTestCase):
     def test_a_human_click_gives_points_to_the_links_owner_once(self) -> None:
         self.visit(CHROME)
 
-        clicks_process()
-        clicks_process()
+        self.process()
+        self.process()
 
         self.assertEqual(self.click_points(), [(self.alice.pk, programme_get().points_per_click)])
         activity = Activity.objects.get(verb=Verb.CLICK_RECEIVED)
         self.assertEqual(
-            (activity.person, activity.post, activity.network), (self.alice, self.post, "x")
+            (activity.person, activity.post, activity.network, activity.source_id),
+            (self.alice, self.post, "x", Click.objects.get().pk),
         )
 
     def test_bot_clicks_give_no_points(self) -> None:
         for user_agent in BOTS.values():
             self.visit(user_agent)
 
-        clicks_process()
+        self.process()
 
         self.assertEqual(self.click_points(), [])
         self.assertFalse(Activity.objects.filter(verb=Verb.CLICK_RECEIVED).exists())
@@ -273,18 +280,18 @@ class ClickPointsTests(BaseTestCase):
     def test_each_human_click_counts_and_later_clicks_are_picked_up_later(self) -> None:
         self.visit(CHROME)
         self.visit(BOTS["LinkedIn"])
-        clicks_process()
+        self.process()
         self.visit(SAFARI_IOS)
 
-        clicks_process()
-        clicks_process()
+        self.process()
+        self.process()
 
         self.assertEqual(len(self.click_points()), 2)
         self.assertEqual(Activity.objects.filter(verb=Verb.CLICK_RECEIVED).count(), 2)
 
     def test_click_points_count_on_the_leaderboard(self) -> None:
         self.visit(CHROME)
-        clicks_process()
+        self.process()
         self.login(self.alice)
 
         response = self.client.get(reverse("recognition:leaderboard"))
@@ -298,8 +305,17 @@ class ClickPointsTests(BaseTestCase):
     def test_a_returning_visitor_earns_the_unique_visitor_points_once(self) -> None:
         self.visit(CHROME)
         self.visit(CHROME)
-        clicks_process()
+        self.process()
 
+        first, again = Click.objects.order_by("pk")
+        self.assertEqual(
+            list(
+                Activity.objects.filter(verb=Verb.CLICK_RECEIVED)
+                .order_by("pk")
+                .values_list("source_id", "unique_visitor")
+            ),
+            [(first.pk, True), (again.pk, False)],
+        )
         unique = PointsEntry.objects.filter(person=self.alice, action="unique_click")
-        self.assertEqual(unique.count(), 1)
+        self.assertEqual(list(unique.values_list("key", flat=True)), [f"unique:{first.pk}"])
         self.assertEqual(PointsEntry.objects.filter(person=self.alice, action="click").count(), 2)

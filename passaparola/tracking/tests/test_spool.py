@@ -171,7 +171,9 @@ class SpoolTests(BaseTestCase):
     def test_catching_up_ingests_and_awards_points(self) -> None:
         with spooled():
             self.visit()
-            clicks_catch_up()
+            # The worker's round: recognition scores the click activities once they commit.
+            with self.captureOnCommitCallbacks(execute=True):
+                clicks_catch_up()
 
         self.assertEqual(self.alice.points_entries.filter(action="click").count(), 1)
 

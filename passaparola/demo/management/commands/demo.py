@@ -22,30 +22,27 @@ from passaparola.notifications.models import Notification
 from passaparola.people.models import Membership, Person, Role, Team
 from passaparola.programme.models import Programme
 from passaparola.programme.selectors import programme_get
+from passaparola.recognition.listener import activities_process
 from passaparola.recognition.models import (
     Action,
     BadgeAward,
     Challenge,
     PointsEntry,
-    PointsScheme,
     Reward,
     RewardClaim,
 )
 from passaparola.recognition.periods import period_start, utc_day
 from passaparola.recognition.services import (
     RecognitionError,
-    activities_process,
     badges_create_defaults,
     challenge_close,
     challenge_create,
     journey_snapshot_take,
     kudos_send,
-    points_for,
     reward_claim,
     reward_claim_approve,
     reward_claim_decline,
     reward_create,
-    scheme_get,
     validation_messages_send,
 )
 from passaparola.sharing.models import Share, ShortLink
@@ -399,7 +396,6 @@ class Demo:
     rng: random.Random
     now: datetime
     programme: Programme
-    scheme: PointsScheme
     teams: dict[str, Team] = field(default_factory=dict)
     people: list[Person] = field(default_factory=list)
     stage_of: dict[int, Stage] = field(default_factory=dict)
@@ -580,6 +576,7 @@ class Demo:
     def _views_and_shares(self) -> list[ShortLink]:
         links: list[ShortLink] = []
         shares: list[Share] = []
+        shared: list[tuple[Activity, ShortLink]] = []
         for person in self.people:
             stage = self.stage_of[person.pk]
             feed = self._feed(person)
@@ -612,8 +609,9 @@ class Demo:
                 # People read a post just before sharing it.
                 viewed = max(post.published_at, at - timedelta(minutes=self.rng.randint(1, 30)))
                 self._activity(person, Verb.POST_VIEWED, post, "", viewed)
-                self._activity(person, Verb.SHARE_CREATED, post, network, at)
+                activity = self._activity(person, Verb.SHARE_CREATED, post, network, at)
                 link = ShortLink(person=person, post=post, network=network, created_at=at)
+                shared.append((activity, link))
                 text = (
                     self.rng.choice(self.captions[post.pk]) if NETWORKS[network].takes_text else ""
                 )
@@ -631,21 +629,9 @@ class Demo:
         # Saving the shares after their links fills in the link ids Django now knows.
         ShortLink.objects.bulk_create(links, batch_size=1000)
         Share.objects.bulk_create(shares, batch_size=1000)
-        PointsEntry.objects.bulk_create(
-            [
-                PointsEntry(
-                    person=link.person,
-                    action=PointsEntry.Action.SHARE,
-                    points=points_for(action="share", network=link.network, scheme=self.scheme),
-                    key=f"share:{link.pk}",
-                    post=link.post,
-                    network=link.network,
-                    created_at=link.created_at,
-                )
-                for link in links
-            ],
-            batch_size=1000,
-        )
+        # A share names its short link, as share_create does: recognition gives the points.
+        for activity, link in shared:
+            activity.source_id = link.pk
         self.counts["shares"] = len(shares)
         return links
 
@@ -678,10 +664,28 @@ class Demo:
             del pool[network]
         return chosen
 
-    def _activity(self, person: Person, verb: str, post: Post, network: str, at: datetime) -> None:
-        self.activities.append(
-            Activity(person=person, verb=verb, post=post, network=network, created_at=at)
+    def _activity(
+        self,
+        person: Person,
+        verb: str,
+        post: Post,
+        network: str,
+        at: datetime,
+        *,
+        source_id: int | None = None,
+        unique_visitor: bool = False,
+    ) -> Activity:
+        activity = Activity(
+            person=person,
+            verb=verb,
+            post=post,
+            network=network,
+            created_at=at,
+            source_id=source_id,
+            unique_visitor=unique_visitor,
         )
+        self.activities.append(activity)
+        return activity
 
     def _visitor(self) -> str:
         return f"{self.rng.getrandbits(128):032x}"
@@ -723,28 +727,25 @@ class Demo:
             clicks.append(self._bot_click(link, self.rng.choice(others), at))
         clicks.sort(key=lambda click: click.created_at)
         Click.objects.bulk_create(clicks, batch_size=2000)
-        entries = []
         by_link: dict[int, list[Click]] = {}
+        seen: set[tuple[int, str]] = set()
         for click in clicks:
             if click.is_bot:
                 continue
             link = click.link
             by_link.setdefault(link.pk, []).append(click)
-            entries.append(
-                PointsEntry(
-                    person_id=link.person_id,
-                    action=PointsEntry.Action.CLICK,
-                    points=points_for(action="click", network=link.network, scheme=self.scheme),
-                    key=f"click:{click.pk}",
-                    post_id=link.post_id,
-                    network=link.network,
-                    created_at=click.created_at,
-                )
-            )
+            # As the click worker does: the visitor's first click on the link is a new visitor.
+            first = (link.pk, click.visitor) not in seen
+            seen.add((link.pk, click.visitor))
             self._activity(
-                link.person, Verb.CLICK_RECEIVED, link.post, link.network, click.created_at
+                link.person,
+                Verb.CLICK_RECEIVED,
+                link.post,
+                link.network,
+                click.created_at,
+                source_id=click.pk,
+                unique_visitor=first,
             )
-        PointsEntry.objects.bulk_create(entries, batch_size=2000)
         self.counts["human_clicks"] = humans
         self.counts["bot_clicks"] = len(clicks) - humans
         return by_link
@@ -776,26 +777,15 @@ class Demo:
                     )
                 )
         Conversion.objects.bulk_create(conversions)
-        PointsEntry.objects.bulk_create(
-            [
-                PointsEntry(
-                    person_id=conversion.link.person_id,
-                    action=Action.LEAD,
-                    points=points_for(
-                        action="lead", network=conversion.link.network, scheme=self.scheme
-                    ),
-                    key=f"lead:{conversion.pk}",
-                    post_id=conversion.link.post_id,
-                    network=conversion.link.network,
-                    created_at=conversion.created_at,
-                )
-                for conversion in conversions
-            ]
-        )
         for conversion in conversions:
             link = conversion.link
             self._activity(
-                link.person, Verb.CONVERSION, link.post, link.network, conversion.created_at
+                link.person,
+                Verb.CONVERSION,
+                link.post,
+                link.network,
+                conversion.created_at,
+                source_id=conversion.pk,
             )
         self.counts["leads"] = len(conversions)
 
@@ -837,7 +827,8 @@ class Demo:
         """Give the points and badges the activities earned, then set up challenges, rewards,
         kudos, last week's messages and the journey's history."""
         badges_create_defaults()
-        # Points for reactions, comments and accepted suggestions, and every badge reached.
+        # Points for every activity, by the same path as the platform's (with its daily caps),
+        # and every badge reached.
         while activities_process():
             pass
         admin = next(person for person in self.people if person.role == Role.ADMIN)
@@ -1010,8 +1001,9 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         with transaction.atomic():
-            # Give real clicks waiting for the worker their points first, so moving the cursor
-            # past the demo's clicks below skips nothing but demo clicks.
+            # Record the activities of real clicks waiting for the worker first (their points
+            # follow from them), so moving the cursor past the demo's clicks below skips
+            # nothing but demo clicks.
             while clicks_process():
                 pass
             programme = programme_get()
@@ -1022,10 +1014,9 @@ class Command(BaseCommand):
                 rng=random.Random(options["seed"]),  # noqa: S311 - reproducible data, not secrets
                 now=timezone.now(),
                 programme=programme,
-                scheme=scheme_get(),
             )
             demo.load()
-            # The demo already holds the points and activities of its clicks.
+            # The demo already holds the activities (and so the points) of its clicks.
             last = Click.objects.aggregate(last=Max("pk"))["last"] or 0
             ClickCursor.objects.update_or_create(name="points", defaults={"last_click_id": last})
         elapsed = time.perf_counter() - started

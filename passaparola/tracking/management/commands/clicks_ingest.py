@@ -11,7 +11,7 @@ from passaparola.tracking.services import clicks_catch_up
 
 
 class Command(BaseCommand):
-    help = "Move waiting clicks from the spool into the database, then award their points."
+    help = "Move waiting clicks from the spool into the database, then record their activities."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

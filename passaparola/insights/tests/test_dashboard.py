@@ -12,6 +12,7 @@ from passaparola.content.services import post_create, post_publish
 from passaparola.people.models import Person
 from passaparola.sharing.models import ShortLink
 from passaparola.testing import BaseTestCase
+from passaparola.testing.clock import frozen
 from passaparola.tracking.models import Click
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ def figures(response: "TestResponse") -> dict[str, int]:
     return {name: int(value) for name, value in found}
 
 
+@frozen()
 class DashboardFigureTests(BaseTestCase):
     post: Post
 

@@ -17,6 +17,7 @@ from passaparola.notifications.tests.support import SmtpTestCase, html_of, text_
 from passaparola.people.models import Person
 from passaparola.programme.selectors import programme_get
 from passaparola.programme.services import programme_update
+from passaparola.testing.clock import frozen
 
 
 def unsubscribe_address(header: str) -> str:
@@ -30,6 +31,7 @@ SHARE_LINK = re.compile(r'href="(http://testserver/posts/(\d+)/#share-title)"')
 
 # Hour 0: every digest period has come whenever the test runs.
 @override_settings(NOTIFICATIONS_DIGEST_HOUR=0)
+@frozen()
 class DigestTests(SmtpTestCase):
     def setUp(self) -> None:
         super().setUp()
@@ -175,8 +177,9 @@ class DigestTests(SmtpTestCase):
         self.inbox.messages.clear()
 
         nothing = digest_send(person=self.alice, period="daily:second", now=timezone.now())
-        self.make_post(title="Fresh news")
-        later = timezone.now() + timedelta(seconds=1)
+        with frozen(timezone.now() + timedelta(minutes=1)):
+            self.make_post(title="Fresh news")
+        later = timezone.now() + timedelta(minutes=2)
         sent = digest_send(person=self.alice, period="daily:third", now=later)
 
         self.assertFalse(nothing)

@@ -14,6 +14,7 @@ from passaparola.notifications.tasks import send_nudges
 from passaparola.people.models import Person
 from passaparola.sharing.models import ConnectedAccount
 from passaparola.testing import BaseTestCase
+from passaparola.testing.clock import frozen
 
 
 def recipients() -> list[str]:
@@ -31,6 +32,7 @@ def reminders_off(person: Person) -> None:
 
 
 @override_settings(NOTIFICATIONS_QUIET_DAYS=30)
+@frozen()
 class QuietNudgeTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
@@ -74,6 +76,7 @@ class QuietNudgeTests(BaseTestCase):
         self.assertEqual(recipients(), ["charlie@example.org"])
 
 
+@frozen()
 class TokenExpiryTests(BaseTestCase):
     def connect(self, person: Person, days: float, network: str = "linkedin") -> ConnectedAccount:
         return ConnectedAccount.objects.create(

@@ -20,6 +20,7 @@ from passaparola.recognition.services import (
 )
 from passaparola.recognition.tests.helpers import act
 from passaparola.testing import BaseTestCase
+from passaparola.testing.clock import frozen
 
 
 def png(size: tuple[int, int] = (64, 64)) -> SimpleUploadedFile:
@@ -32,6 +33,7 @@ def earned(person: Person) -> set[str]:
     return set(BadgeAward.objects.filter(person=person).values_list("badge__slug", flat=True))
 
 
+@frozen()
 class BadgeRuleTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -129,6 +131,7 @@ class BadgeRuleTests(BaseTestCase):
         self.assertIn("hundred-points", earned(self.alice))
 
 
+@frozen()
 class BadgePageTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -156,6 +159,7 @@ class BadgePageTests(BaseTestCase):
         self.assertNotIn('class="badge-card earned"', page)
 
 
+@frozen()
 class BadgeCatalogueTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:

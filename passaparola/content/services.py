@@ -33,6 +33,7 @@ from passaparola.content.models import (
 )
 from passaparola.content.selectors import can_approve, entries_plan, post_current_step
 from passaparola.lib.fetch import IMAGE, FetchError, fetch
+from passaparola.lib.files import file_delete_on_commit
 from passaparola.people.models import Person, Team
 
 logger = logging.getLogger(__name__)
@@ -92,8 +93,7 @@ def _image_store(post: Post, data: bytes) -> None:
     suffix = image_check(data)
     old = post.image.name if post.image else ""
     post.image.save(f"post{suffix}", ContentFile(data), save=False)
-    if old:
-        post.image.storage.delete(old)
+    file_delete_on_commit(post.image.storage, old)
 
 
 def _image_later(post: Post) -> None:
@@ -209,7 +209,7 @@ def post_update(
         _image_store(post, image.read())
         fields.append("image")
     elif clear_image and post.image:
-        post.image.storage.delete(post.image.name)
+        file_delete_on_commit(post.image.storage, post.image.name)
         post.image = ""  # type: ignore[assignment]
         fields.append("image")
     post.save(update_fields=fields)

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from passaparola.activity.models import Activity, Verb
 from passaparola.audit.services import audit_record
 from passaparola.content.models import Post
+from passaparola.lib.files import file_delete_on_commit
 from passaparola.notifications.models import Notification
 from passaparola.notifications.services import in_language_of, notification_send
 from passaparola.people.access import MANAGERS
@@ -289,11 +290,14 @@ def badge_create(*, fields: dict[str, object]) -> Badge:
 
 @transaction.atomic
 def badge_update(*, badge: Badge, fields: dict[str, object]) -> Badge:
-    """Change the named fields of a badge."""
+    """Change the named fields of a badge; a replaced image file goes after the commit."""
+    old_image = badge.image.name if badge.image else ""
     for name, value in fields.items():
         setattr(badge, name, value)
     badge.full_clean()
     badge.save(update_fields=list(fields))
+    if old_image and badge.image.name != old_image:
+        file_delete_on_commit(badge.image.storage, old_image)
     return badge
 
 

@@ -15,6 +15,8 @@ from passaparola.people.models import Person
 from passaparola.recognition.models import Badge, BadgeAward
 from passaparola.recognition.services import (
     activities_process,
+    badge_create,
+    badge_update,
     badges_award,
     badges_create_defaults,
 )
@@ -224,6 +226,29 @@ class BadgeCatalogueTests(BaseTestCase):
         served = self.client.get(badge.image.url)
         self.assertEqual(served.status_code, 200)
         self.assertEqual(b"".join(served.streaming_content)[:8], b"\x89PNG\r\n\x1a\n")  # type: ignore[attr-defined]
+
+    def test_a_replaced_badge_image_is_deleted_only_once_the_change_is_committed(self) -> None:
+        badge = badge_create(
+            fields={"slug": "host", "rule": "shares", "threshold": 5, "image": png()}
+        )
+        old = badge.image.name
+        storage = badge.image.storage
+
+        with (
+            self.captureOnCommitCallbacks(execute=True),
+            self.assertRaises(RuntimeError),
+            transaction.atomic(),
+        ):
+            badge_update(badge=Badge.objects.get(pk=badge.pk), fields={"image": png()})
+            raise RuntimeError("the request failed later")
+        self.assertEqual(Badge.objects.get(pk=badge.pk).image.name, old)
+        self.assertTrue(storage.exists(old), "a rolled-back change keeps the file")
+
+        with self.captureOnCommitCallbacks(execute=True):
+            badge_update(badge=Badge.objects.get(pk=badge.pk), fields={"image": png()})
+            self.assertTrue(storage.exists(old), "deleted before the commit")
+        self.assertFalse(storage.exists(old))
+        self.assertTrue(storage.exists(Badge.objects.get(pk=badge.pk).image.name))
 
     def test_a_file_that_is_not_an_image_is_refused_with_a_message(self) -> None:
         self.login(self.adam)

@@ -235,7 +235,7 @@ class TermValidationTests(SimpleTestCase):
         pattern = r"\bproject\s+(falcon|eagle)\b"
         term = BlockedTerm(kind=BlockedTerm.Kind.PATTERN, pattern=pattern, reason="confidential")
 
-        self.assertIsNone(validate_term("pattern", pattern))
+        validate_term("pattern", pattern)  # raises ValidationError when refused
 
         found = blocked_problems("A peek at Project   EAGLE soon", [term])
         self.assertEqual(

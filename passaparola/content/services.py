@@ -647,6 +647,20 @@ def suggestion_decline(*, suggestion: Suggestion, by: Person, reason: str) -> Su
 
 
 @transaction.atomic
+def post_view_record(*, person: Person, post: Post) -> bool:
+    """Record that a person read a post, once per person, post and day; True when recorded."""
+    # The page reports the view with a small POST (content/post_detail.html): reading never writes.
+    today = timezone.localdate()
+    seen = Activity.objects.filter(
+        person=person, verb=Verb.POST_VIEWED, post=post, created_at__date=today
+    ).exists()
+    if seen:
+        return False
+    activity_record(person=person, verb=Verb.POST_VIEWED, post=post)
+    return True
+
+
+@transaction.atomic
 def reaction_toggle(*, post: Post, person: Person, kind: str) -> bool:
     """Add the person's reaction, or take it back; return True when it is now there."""
     deleted, _rows = Reaction.objects.filter(post=post, person=person, kind=kind).delete()

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from passaparola.lib.files import file_delete_on_commit
+from passaparola.lib.models import fields_save
 from passaparola.programme.models import Programme
 
 
@@ -14,10 +15,7 @@ def programme_update(*, programme: Programme, fields: dict[str, object]) -> Prog
         # The field knows its form values: a cleared logo arrives as False and becomes "".
         Programme._meta.get_field(name).save_form_data(programme, value)  # type: ignore[union-attr]
     programme.full_clean()
-    if programme._state.adding:
-        programme.save()
-    else:
-        programme.save(update_fields=[*fields.keys(), "updated_at"])
+    fields_save(programme, [*fields.keys(), "updated_at"])
     if old_logo and programme.logo.name != old_logo:
         file_delete_on_commit(programme.logo.storage, old_logo)
     return programme

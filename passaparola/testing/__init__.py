@@ -1,6 +1,10 @@
 """Shared test helpers: one base case with an owner, a teammate and an outsider."""
 
+from typing import Any
+
+from django.http import HttpResponse
 from django.test import TestCase
+from django.urls import reverse
 
 from passaparola.content.models import Post
 from passaparola.content.services import post_create, post_publish
@@ -84,3 +88,9 @@ class BaseTestCase(TestCase):
 
     def login(self, person: Person) -> None:
         self.client.force_login(person)
+
+    def open_post(self, post: Post, **params: Any) -> HttpResponse:
+        """Open a post's page as a browser does, with the share panel it asks for once loaded."""
+        self.client.post(reverse("sharing:panel", args=[post.pk]))
+        self.client.post(reverse("content:post_viewed", args=[post.pk]))
+        return self.client.get(reverse("content:post", args=[post.pk]), params)

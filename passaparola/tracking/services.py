@@ -25,6 +25,7 @@ from huey.contrib.djhuey import HUEY
 from passaparola.activity.models import Activity, Verb
 from passaparola.activity.services import activity_record
 from passaparola.lib.bots import is_bot
+from passaparola.lib.models import fields_save
 from passaparola.people.models import Person
 from passaparola.recognition.models import PointsEntry
 from passaparola.recognition.services import points_award, points_for, scheme_get
@@ -384,7 +385,7 @@ def tracking_settings_update(*, fields: dict[str, object]) -> TrackingSettings:
     for name, value in fields.items():
         setattr(row, name, value)
     row.full_clean()
-    row.save(update_fields=[*fields.keys(), "updated_at"])
+    fields_save(row, [*fields.keys(), "updated_at"])
     transaction.on_commit(caches_clear)
     return row
 

@@ -23,7 +23,8 @@ class InviteLinkTests(MailTestCase):
         programme_update(
             programme=programme_get(), fields={"allowed_email_domains": "acme.example"}
         )
-        self.settings_row = InvitationSettings.objects.create(pk=1, open_link_enabled=True)
+        InvitationSettings.objects.filter(pk=1).update(open_link_enabled=True)
+        self.settings_row = InvitationSettings.objects.get(pk=1)
         self.link = reverse("invitations:join", args=[self.settings_row.open_link_key])
         self.visitor = Client()
 

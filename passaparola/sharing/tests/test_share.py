@@ -210,9 +210,9 @@ class ShareTests(BaseTestCase):
 
     def test_the_post_page_shows_the_persons_own_short_links(self) -> None:
         self.login(self.alice)
-        alice_page = self.client.get(reverse("content:post", args=[self.post.pk]))
+        alice_page = self.open_post(self.post)
         self.login(self.bob)
-        bob_page = self.client.get(reverse("content:post", args=[self.post.pk]))
+        bob_page = self.open_post(self.post)
 
         for network in NETWORKS:
             with self.subTest(network=network):
@@ -223,16 +223,57 @@ class ShareTests(BaseTestCase):
     def test_the_post_page_keeps_the_same_short_links_on_every_visit(self) -> None:
         self.login(self.alice)
 
-        self.client.get(reverse("content:post", args=[self.post.pk]))
-        self.client.get(reverse("content:post", args=[self.post.pk]))
+        self.open_post(self.post)
+        self.open_post(self.post)
 
         self.assertEqual(ShortLink.objects.filter(person=self.alice).count(), len(NETWORKS))
 
     def test_the_post_page_offers_the_suggested_caption(self) -> None:
         self.login(self.alice)
 
-        response = self.client.get(reverse("content:post", args=[self.post.pk]))
+        response = self.open_post(self.post)
 
         self.assertContains(response, "Proud of this!")
         for network in NETWORKS:
             self.assertContains(response, reverse("sharing:share", args=[self.post.pk, network]))
+
+
+class SharePanelTests(BaseTestCase):
+    """The person's short links are made by a POST the page sends, never by reading the page."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.post = self.make_post()
+        self.panel = reverse("sharing:panel", args=[self.post.pk])
+        self.login(self.alice)
+
+    def test_the_first_visit_asks_for_the_share_buttons_without_writing(self) -> None:
+        page = self.client.get(reverse("content:post", args=[self.post.pk]))
+
+        self.assertContains(page, f'hx-post="{self.panel}" hx-trigger="load"')
+        self.assertContains(page, "Show my share buttons")
+        self.assertFalse(ShortLink.objects.exists())
+
+    def test_the_panel_request_makes_the_links_and_answers_with_the_panel(self) -> None:
+        response = self.client.post(self.panel, headers={"HX-Request": "true"})
+
+        self.assertEqual(ShortLink.objects.filter(person=self.alice).count(), len(NETWORKS))
+        self.assertContains(response, "Share it your way")
+        for network in NETWORKS:
+            self.assertContains(response, reverse("sharing:share", args=[self.post.pk, network]))
+        self.assertNotContains(response, "Show my share buttons")
+
+    def test_without_javascript_the_button_leads_back_to_the_post_with_its_panel(self) -> None:
+        response = self.client.post(self.panel)
+
+        self.assertRedirects(response, reverse("content:post", args=[self.post.pk]))
+        self.client.post(self.panel)
+        self.assertEqual(ShortLink.objects.filter(person=self.alice).count(), len(NETWORKS))
+
+    def test_a_post_one_may_not_read_gets_no_links(self) -> None:
+        hidden = self.make_post(title="Support only", teams=[self.support])
+
+        response = self.client.post(reverse("sharing:panel", args=[hidden.pk]))
+
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(ShortLink.objects.exists())

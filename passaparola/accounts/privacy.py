@@ -538,7 +538,7 @@ def person_erase(*, person: Person, by: Person) -> dict[str, int]:
         LoginCode,
         SsoIdentity,
     ):
-        model.objects.filter(person=person).delete()  # type: ignore[attr-defined]
+        model.objects.filter(person=person).delete()
     SignupRequest.objects.filter(email__iexact=original_email).delete()
     invitations = Invitation.objects.filter(Q(email__iexact=original_email) | Q(person=person))
     for invitation in invitations:

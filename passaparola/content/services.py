@@ -210,7 +210,7 @@ def post_update(
         fields.append("image")
     elif clear_image and post.image:
         file_delete_on_commit(post.image.storage, post.image.name)
-        post.image = ""  # type: ignore[assignment]
+        post.image = ""
         fields.append("image")
     post.save(update_fields=fields)
     post.teams.set(teams)

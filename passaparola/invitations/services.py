@@ -363,15 +363,6 @@ def imports_prune(*, now: datetime | None = None, days: int = 30) -> int:
 # Sending -------------------------------------------------------------------------------------
 
 
-def sendable_ids(invitations: Iterable[Invitation]) -> list[int]:
-    """Return the ids of the invitations that may still be sent for the first time."""
-    return [
-        invitation.pk
-        for invitation in invitations
-        if invitation.sent_at is None and invitation.is_open and invitation.bounced_at is None
-    ]
-
-
 @transaction.atomic
 def wave_send(*, wave: Wave | None, by: Person) -> list[int]:
     """Return the ids to send in this wave (None: invitations without a wave); audited."""

@@ -17,7 +17,6 @@ from passaparola.people.models import Person
 from passaparola.sharing import guardrails
 from passaparola.sharing.models import (
     ConnectedAccount,
-    MastodonServer,
     ScheduledShare,
     ShortLink,
 )
@@ -137,7 +136,7 @@ def share_options(
                 text=text,
                 limit=network_limit(person=person, network=key),
                 length=network.length(text=composed, link=url),
-                counter=_COUNTERS.get(network.measure, "chars"),  # type: ignore[call-overload]
+                counter=_COUNTERS.get(network.measure, "chars"),
                 prefix=prefix,
                 suffix=suffix,
                 needs_instance=network.needs_instance,
@@ -242,11 +241,6 @@ def access_account_by_person(person: Person, account_id: int) -> ConnectedAccoun
     if account is None:
         raise Http404
     return account
-
-
-def mastodon_server(domain: str) -> MastodonServer | None:
-    """Return our registration on a Mastodon server, if we have one."""
-    return MastodonServer.objects.filter(domain=domain).first() if domain else None
 
 
 # Scheduled shares

@@ -1,8 +1,7 @@
 """Shared test helpers: one base case with an owner, a teammate and an outsider."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.http import HttpResponse
 from django.test import TestCase
 from django.urls import reverse
 
@@ -10,6 +9,9 @@ from passaparola.content.models import Post
 from passaparola.content.services import post_create, post_publish
 from passaparola.people.models import Membership, Person, Role, Team
 from passaparola.people.services import person_create
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 PASSWORD = "correct horse battery staple"  # noqa: S105
 
@@ -89,7 +91,7 @@ class BaseTestCase(TestCase):
     def login(self, person: Person) -> None:
         self.client.force_login(person)
 
-    def open_post(self, post: Post, **params: Any) -> HttpResponse:
+    def open_post(self, post: Post, **params: Any) -> "TestResponse":
         """Open a post's page as a browser does, with the share panel it asks for once loaded."""
         self.client.post(reverse("sharing:panel", args=[post.pk]))
         self.client.post(reverse("content:post_viewed", args=[post.pk]))

@@ -47,7 +47,7 @@ class PostViewTests(BaseTestCase):
 
     def test_the_beacon_needs_a_post_request_and_the_csrf_token(self) -> None:
         self.assertEqual(self.client.get(self.beacon).status_code, 405)
-        self.client.handler.enforce_csrf_checks = True  # type: ignore[attr-defined]
+        self.client.handler.enforce_csrf_checks = True
 
         self.assertEqual(self.client.post(self.beacon).status_code, 403)
         self.assertEqual(views_of(self.alice.pk), 0)

@@ -10,8 +10,8 @@ from passaparola.activity.models import Activity, Verb
 from passaparola.content.models import Post
 from passaparola.content.services import post_create, post_publish
 from passaparola.networks.catalogue import NETWORKS
-from passaparola.programme.selectors import programme_get
 from passaparola.recognition.models import PointsEntry
+from passaparola.recognition.services import scheme_get
 from passaparola.sharing.models import Share, ShortLink
 from passaparola.testing import BaseTestCase
 
@@ -161,7 +161,7 @@ class ShareTests(BaseTestCase):
         )
         entry = PointsEntry.objects.get()
         self.assertEqual(entry.person, self.alice)
-        self.assertEqual(entry.points, programme_get().points_per_share)
+        self.assertEqual(entry.points, scheme_get().points_share)
 
     def test_points_are_awarded_once_per_network(self) -> None:
         self.login(self.alice)

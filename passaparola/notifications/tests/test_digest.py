@@ -64,6 +64,8 @@ class DigestTests(SmtpTestCase):
         links = dict((int(pk), link) for link, pk in SHARE_LINK.findall(html))
         self.assertEqual(set(links), {self.everyone_post.pk, self.sales_post.pk})
         self.login(self.alice)
+        # The page asks for the person's share buttons with a POST once it has loaded.
+        self.client.post(reverse("sharing:panel", args=[self.sales_post.pk]))
         response = self.client.get(urlsplit(links[self.sales_post.pk]).path)
         self.assertContains(response, 'id="share-title"')
 

@@ -233,7 +233,7 @@ SHARING_X_API_URL = "https://api.x.com"
 SHARING_BLUESKY_SERVICE = envstr("SHARING_BLUESKY_SERVICE", "https://bsky.social").rstrip("/")
 SHARING_MASTODON_URL_TEMPLATE = "https://{domain}"
 
-# Tracking (issue 5): the click spool, the redirect's caches, GeoIP and the short-link domain.
+# Tracking: the click spool, the redirect's caches, GeoIP and the short-link domain.
 # Where the redirect leaves clicks for ingestion: "file" (CLICK_SPOOL_DIR on each web machine,
 # the fastest) or "redis" (one list on REDIS_URL for every machine; a network round trip).
 CLICK_SPOOL = envstr("CLICK_SPOOL", "file")
@@ -254,7 +254,7 @@ if SHORT_LINK_URL:
 BENCH_BASELINE = envbool("BENCH_BASELINE", False)
 BENCH_BASELINE_TARGET = envstr("BENCH_BASELINE_TARGET", "https://example.com/")
 
-# People, invitations and governance (issue 7): policy acceptance, invitations, single sign-on.
+# People, invitations and governance: policy acceptance, invitations, single sign-on.
 MIDDLEWARE.append("passaparola.governance.middleware.PolicyAcceptanceMiddleware")
 # Single sign-on with OpenID Connect (Entra ID, Google Workspace, Okta...): on when both the
 # issuer and the client id are set. See docs/people.md.
@@ -274,7 +274,7 @@ OIDC_CLOCK_SKEW_SECONDS = envint("OIDC_CLOCK_SKEW_SECONDS", 60)
 INVITATION_IMPORT_MAX_BYTES = envint("INVITATION_IMPORT_MAX_BYTES", 10_000_000)
 INVITATION_IMPORT_MAX_ROWS = envint("INVITATION_IMPORT_MAX_ROWS", 50_000)
 
-# Content (issue 3): the safe URL fetcher (passaparola/lib/fetch.py), post images, sources.
+# Content: the safe URL fetcher (passaparola/lib/fetch.py), post images, sources.
 FETCH_CONNECT_TIMEOUT = envint("FETCH_CONNECT_TIMEOUT", 5)
 FETCH_READ_TIMEOUT = envint("FETCH_READ_TIMEOUT", 10)
 FETCH_TOTAL_TIMEOUT = envint("FETCH_TOTAL_TIMEOUT", 20)  # for a whole body, however it drips
@@ -284,7 +284,7 @@ FETCH_USER_AGENT = f"Passaparola/0.1 (+{SITE_URL})"
 FETCH_ALLOW_LOOPBACK = False
 CONTENT_IMAGE_MAX_BYTES = envint("CONTENT_IMAGE_MAX_BYTES", 5_000_000)
 
-# Notifications (issue 7): digests, nudges, token-expiry emails, Slack and Teams webhooks.
+# Notifications: digests, nudges, token-expiry emails, Slack and Teams webhooks.
 # The digest goes out at the first hourly run from this local hour (TIME_ZONE) on: every day,
 # or on Mondays for weekly digests, with at most this many posts.
 NOTIFICATIONS_DIGEST_HOUR = envint("NOTIFICATIONS_DIGEST_HOUR", 8)

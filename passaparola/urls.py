@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
 
@@ -8,6 +8,11 @@ from django.views.static import serve
 def healthz(request: HttpRequest) -> HttpResponse:
     """Answer the load balancer's health check."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def media(request: HttpRequest, path: str) -> FileResponse:
+    """Serve an uploaded file from MEDIA_ROOT as the settings say now, not at import time."""
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
 
 urlpatterns = [
@@ -24,7 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz),
     # Uploaded logos are few and small; the app serves them itself, like its static files.
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    re_path(r"^media/(?P<path>.*)$", media),
 ]
 if settings.BENCH_BASELINE:
     # bench/redirect compares the tracked redirect with this bare view on the same server.

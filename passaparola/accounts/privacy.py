@@ -7,8 +7,10 @@ on the dashboard is the same before and after, while nothing left names or descr
 
 import datetime
 import decimal
+from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import F, Q
@@ -16,24 +18,151 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from passaparola.activity.models import Activity
+from passaparola.audit.models import AuditEntry
 from passaparola.audit.services import audit_record
-from passaparola.content.models import Comment, PersonInterest, Reaction, Suggestion
-from passaparola.governance.models import PolicyAcceptance
-from passaparola.invitations.models import Invitation, SignupRequest
-from passaparola.notifications.models import Notification
+from passaparola.content.models import (
+    Comment,
+    PersonInterest,
+    Post,
+    PostApproval,
+    PostRevision,
+    Reaction,
+    Source,
+    Suggestion,
+)
+from passaparola.governance.models import PolicyAcceptance, PolicyVersion
+from passaparola.invitations.models import ImportJob, Invitation, SignupRequest
+from passaparola.notifications.models import DigestLog, Notification, NotificationPreference
 from passaparola.people.models import LoginCode, Membership, Person, SsoIdentity
 from passaparola.programme.selectors import in_language_of, programme_get
-from passaparola.recognition.models import Kudos, PointsEntry, RewardClaim
+from passaparola.recognition.models import (
+    BadgeAward,
+    Challenge,
+    ChallengeWinner,
+    Kudos,
+    PointsEntry,
+    PointsTotal,
+    RewardClaim,
+)
 from passaparola.sharing.models import (
+    BlockedTerm,
     ConnectedAccount,
     ScheduledShare,
     Share,
     SharingPreference,
     ShortLink,
 )
-from passaparola.tracking.models import Click, Conversion
+from passaparola.tracking.models import ApiToken, Click, ClickRollup, Conversion
 
 ERASED_DOMAIN = "erased.invalid"
+
+DELETED, ANONYMISED, KEPT = "deleted", "anonymised", "kept"
+
+
+@dataclass(frozen=True)
+class Linked:
+    """How the rows of one relation to a person are exported and erased."""
+
+    section: str  # the key of the export that lists them
+    erasure: str  # DELETED, ANONYMISED (the `cleared` fields are emptied) or KEPT
+    cleared: tuple[str, ...] = ()
+    why: str = ""  # why KEPT rows stay
+
+
+# Every relation from a model to Person, as "app.Model.field". accounts/tests/test_privacy.py
+# walks every model and fails when a relation is missing here, its section is missing from the
+# export, or erasure leaves a DELETED row or an ANONYMISED field behind.
+LINKED: dict[str, Linked] = {
+    "people.Person_groups.person": Linked("groups", DELETED),
+    "people.Person_user_permissions.person": Linked("permissions", DELETED),
+    "people.Membership.person": Linked(
+        "teams", KEPT, why="team figures per member stay the same; the row names nobody"
+    ),
+    "people.LoginCode.person": Linked("login_codes", DELETED),
+    "people.SsoIdentity.person": Linked("sso_identities", DELETED),
+    "admin.LogEntry.user": Linked(
+        "admin_log", KEPT, why="the administration's own record of what staff changed"
+    ),
+    "audit.AuditEntry.actor": Linked(
+        "audit_entries", KEPT, why="append-only and trigger-protected; it names people by id only"
+    ),
+    "activity.Activity.person": Linked(
+        "activities", KEPT, why="every figure of the programme counts them; no text in them"
+    ),
+    "content.PersonInterest.person": Linked("interests", DELETED),
+    "content.Post.created_by": Linked("posts_created", KEPT, why="the programme's content"),
+    "content.Post.suggested_by": Linked(
+        "posts_from_my_suggestions", KEPT, why="the programme's content"
+    ),
+    "content.PostRevision.person": Linked(
+        "post_revisions", KEPT, why="the history of the programme's content, written as work"
+    ),
+    "content.PostApproval.person": Linked(
+        "post_approvals", KEPT, why="the review record of the programme's content"
+    ),
+    "content.Source.created_by": Linked("sources_created", KEPT, why="the programme's setup"),
+    "content.Suggestion.person": Linked("suggestions", ANONYMISED, cleared=("text", "reason")),
+    "content.Suggestion.decided_by": Linked(
+        "suggestions_decided", KEPT, why="the review record of other people's suggestions"
+    ),
+    "content.Reaction.person": Linked("reactions", KEPT, why="counted on posts; no text"),
+    "content.Comment.person": Linked("comments", DELETED),
+    "sharing.ShortLink.person": Linked(
+        "short_links", KEPT, why="clicks and leads are counted through them; opaque codes"
+    ),
+    "sharing.Share.person": Linked(
+        "shares", ANONYMISED, cleared=("text", "remote_url", "fingerprint")
+    ),
+    "sharing.BlockedTerm.created_by": Linked(
+        "blocked_terms_created", KEPT, why="the programme's setup"
+    ),
+    "sharing.SharingPreference.person": Linked("sharing_preference", DELETED),
+    "sharing.ConnectedAccount.person": Linked("connected_accounts", DELETED),
+    "sharing.ScheduledShare.person": Linked(
+        "scheduled_shares",
+        ANONYMISED,
+        cleared=("text", "remote_url", "remote_id", "error_message"),
+    ),
+    "tracking.ApiToken.created_by": Linked("api_tokens_created", KEPT, why="the programme's setup"),
+    "tracking.ClickRollup.person": Linked(
+        "daily_click_figures", KEPT, why="the programme's daily figures; no visitor detail"
+    ),
+    "recognition.PointsEntry.person": Linked(
+        "points", KEPT, why="the append-only, trigger-protected points ledger"
+    ),
+    "recognition.PointsTotal.person": Linked(
+        "points_totals", KEPT, why="kept by the ledger's triggers"
+    ),
+    "recognition.BadgeAward.person": Linked(
+        "badges", KEPT, why="counted by badge; no text, the tombstone is off every board"
+    ),
+    "recognition.Challenge.created_by": Linked(
+        "challenges_created", KEPT, why="the programme's setup"
+    ),
+    "recognition.ChallengeWinner.person": Linked(
+        "challenge_wins", KEPT, why="a closed challenge's results stay as they were"
+    ),
+    "recognition.RewardClaim.person": Linked("reward_claims", ANONYMISED, cleared=("note",)),
+    "recognition.RewardClaim.decided_by": Linked(
+        "reward_claims_decided", KEPT, why="the record of other people's claims"
+    ),
+    "recognition.Kudos.sender": Linked("kudos_sent", ANONYMISED, cleared=("message",)),
+    "recognition.Kudos.recipient": Linked("kudos_received", ANONYMISED, cleared=("message",)),
+    "notifications.Notification.person": Linked("notifications", DELETED),
+    "notifications.NotificationPreference.person": Linked("notification_preference", DELETED),
+    "notifications.DigestLog.person": Linked("digests", DELETED),
+    "invitations.Invitation.invited_by": Linked(
+        "invitations_sent", KEPT, why="other people's invitations"
+    ),
+    "invitations.Invitation.person": Linked("invitation", ANONYMISED, cleared=("name",)),
+    "invitations.ImportJob.created_by": Linked("imports", KEPT, why="the programme's setup"),
+    "governance.PolicyVersion.published_by": Linked(
+        "policy_versions_published", KEPT, why="the programme's policy history"
+    ),
+    "governance.PolicyAcceptance.person": Linked(
+        "policy_acceptances", KEPT, why="the record that the policy was accepted; no text"
+    ),
+}
 
 
 def _plain(value: Any) -> Any:
@@ -200,6 +329,165 @@ def person_export(*, person: Person) -> dict[str, Any]:
             "body",
             "read_at",
         ),
+        "groups": list(person.groups.order_by("name").values_list("name", flat=True)),
+        "permissions": list(
+            person.user_permissions.order_by("codename").values_list("codename", flat=True)
+        ),
+        "login_codes": _rows(
+            LoginCode.objects.filter(person=person).order_by("created_at"),
+            "created_at",
+            "expires_at",
+            "used_at",
+        ),
+        "sso_identities": _rows(
+            SsoIdentity.objects.filter(person=person), "issuer", "subject", "created_at"
+        ),
+        "admin_log": _rows(
+            LogEntry.objects.filter(user=person).order_by("action_time"),
+            "action_time",
+            "object_repr",
+            "change_message",
+        ),
+        "audit_entries": _rows(
+            AuditEntry.objects.filter(actor=person).order_by("created_at", "pk"),
+            "created_at",
+            "action",
+            "target_type",
+            "target_id",
+        ),
+        "posts_created": _rows(
+            Post.objects.filter(created_by=person).order_by("created_at"),
+            "id",
+            "title",
+            "url",
+            "state",
+            "created_at",
+        ),
+        "posts_from_my_suggestions": _rows(
+            Post.objects.filter(suggested_by=person).order_by("created_at"),
+            "id",
+            "title",
+            "url",
+            "created_at",
+        ),
+        "post_revisions": _rows(
+            PostRevision.objects.filter(person=person).order_by("created_at", "pk"),
+            "created_at",
+            "action",
+            "note",
+            "post_id",
+        ),
+        "post_approvals": _rows(
+            PostApproval.objects.filter(person=person).order_by("created_at", "pk"),
+            "created_at",
+            "step_name",
+            "decision",
+            "note",
+            "post_id",
+        ),
+        "sources_created": _rows(
+            Source.objects.filter(created_by=person).order_by("created_at"),
+            "name",
+            "url",
+            "created_at",
+        ),
+        "suggestions_decided": _rows(
+            Suggestion.objects.filter(decided_by=person).order_by("decided_at"),
+            "decided_at",
+            "state",
+            "post_id",
+        ),
+        "blocked_terms_created": _rows(
+            BlockedTerm.objects.filter(created_by=person).order_by("created_at"),
+            "kind",
+            "pattern",
+            "reason",
+            "created_at",
+        ),
+        "sharing_preference": _rows(
+            SharingPreference.objects.filter(person=person), "mastodon_instance", "updated_at"
+        ),
+        "api_tokens_created": _rows(
+            ApiToken.objects.filter(created_by=person).order_by("created_at"),
+            "name",
+            "prefix",
+            "created_at",
+            "revoked_at",
+        ),
+        "daily_click_figures": _rows(
+            ClickRollup.objects.filter(person=person).order_by("day", "post_id", "network"),
+            "day",
+            "post_id",
+            "network",
+            "human_clicks",
+            "unique_visitors",
+            "bot_visits",
+            "leads",
+        ),
+        "points_totals": _rows(
+            PointsTotal.objects.filter(person=person).order_by("period", "start"),
+            "period",
+            "start",
+            "points",
+        ),
+        "badges": _rows(
+            BadgeAward.objects.filter(person=person).order_by("awarded_at"),
+            "awarded_at",
+            badge_name=F("badge__name"),
+        ),
+        "challenges_created": _rows(
+            Challenge.objects.filter(created_by=person).order_by("created_at"),
+            "title",
+            "created_at",
+        ),
+        "challenge_wins": _rows(
+            ChallengeWinner.objects.filter(person=person).order_by("won_at"),
+            "won_at",
+            "progress",
+            challenge_title=F("challenge__title"),
+        ),
+        "reward_claims_decided": _rows(
+            RewardClaim.objects.filter(decided_by=person).order_by("decided_at"),
+            "decided_at",
+            "state",
+            reward_name=F("reward__name"),
+        ),
+        "kudos_sent": _rows(
+            Kudos.objects.filter(sender=person).order_by("created_at"), "created_at", "message"
+        ),
+        "notification_preference": _rows(
+            NotificationPreference.objects.filter(person=person),
+            "digest_frequency",
+            "email_digest",
+            "email_recognition",
+            "email_reminders",
+            "updated_at",
+        ),
+        "digests": _rows(
+            DigestLog.objects.filter(person=person).order_by("sent_at"),
+            "period",
+            "posts",
+            "sent_at",
+        ),
+        "invitations_sent": _rows(
+            Invitation.objects.filter(invited_by=person).order_by("created_at"),
+            "created_at",
+            "sent_at",
+            "joined_at",
+        ),
+        "imports": _rows(
+            ImportJob.objects.filter(created_by=person).order_by("created_at"),
+            "created_at",
+            "filename",
+            "status",
+            "imported_rows",
+        ),
+        "policy_versions_published": _rows(
+            PolicyVersion.objects.filter(published_by=person).order_by("number"),
+            "number",
+            "title",
+            "published_at",
+        ),
     }
 
 
@@ -245,10 +533,12 @@ def person_erase(*, person: Person, by: Person) -> dict[str, int]:
         SharingPreference,
         PersonInterest,
         Notification,
+        NotificationPreference,
+        DigestLog,
         LoginCode,
         SsoIdentity,
     ):
-        model.objects.filter(person=person).delete()  # type: ignore[attr-defined]
+        model.objects.filter(person=person).delete()
     SignupRequest.objects.filter(email__iexact=original_email).delete()
     invitations = Invitation.objects.filter(Q(email__iexact=original_email) | Q(person=person))
     for invitation in invitations:

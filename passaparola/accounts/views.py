@@ -108,7 +108,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
         )
         if person is not None:
-            return _login_and_go(request, person)  # type: ignore[arg-type]
+            return _login_and_go(request, person)
         form.add_error(None, _("That email and password do not match an account."))
     return _login_page(request, form)
 
@@ -163,7 +163,7 @@ def language(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request))
     code = form.cleaned_data["language"]
     if request.user.is_authenticated:
-        person_set_language(person=request.user, language=code)  # type: ignore[arg-type]
+        person_set_language(person=request.user, language=code)
     response = redirect(_safe_next(request))
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, samesite="Lax")
     return response

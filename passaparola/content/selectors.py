@@ -1,6 +1,5 @@
 """Reads of content: who may see which post, the ranked feed, the queues and the calendar."""
 
-import secrets
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -92,7 +91,7 @@ def posts_visible_to(person: Person, now: datetime | None = None) -> QuerySet[Po
     )
 
 
-def _signal(rows: QuerySet) -> Q | Exists:  # type: ignore[type-arg]
+def _signal(rows: QuerySet) -> Q | Exists:
     """Return "the post is among these rows (which have a post_id)", probed the fast way.
 
     PostgreSQL runs `id IN (subquery)` once as a hashed subplan; correlated EXISTS there get a
@@ -339,15 +338,6 @@ def access_comment_for_removal(person: Person, comment_id: int) -> Comment:
 def comments_for(post: Post) -> list[Comment]:
     """Return a post's comments, oldest first, with their authors."""
     return list(post.comments.select_related("person").order_by("created_at", "pk"))
-
-
-def caption_pick(post: Post, network: str = "") -> str:
-    """Return one suggested caption at random: for this network if there are some, else any."""
-    captions = list(post.captions.all())
-    mine = [c.text for c in captions if c.network == network] if network else []
-    general = [c.text for c in captions if not c.network]
-    pool = mine or general or [c.text for c in captions]
-    return secrets.choice(pool) if pool else post.title
 
 
 # The review queue ---------------------------------------------------------------------------

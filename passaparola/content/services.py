@@ -42,6 +42,7 @@ from passaparola.content.selectors import (
     post_current_step,
 )
 from passaparola.lib.fetch import IMAGE, FetchError, fetch
+from passaparola.lib.files import file_delete_on_commit
 from passaparola.notifications.emails import email_send
 from passaparola.notifications.models import DigestFrequency, EmailKind
 from passaparola.notifications.services import (
@@ -110,8 +111,7 @@ def _image_store(post: Post, data: bytes) -> None:
     suffix = image_check(data)
     old = post.image.name if post.image else ""
     post.image.save(f"post{suffix}", ContentFile(data), save=False)
-    if old:
-        post.image.storage.delete(old)
+    file_delete_on_commit(post.image.storage, old)
 
 
 def _image_later(post: Post) -> None:
@@ -227,8 +227,8 @@ def post_update(
         _image_store(post, image.read())
         fields.append("image")
     elif clear_image and post.image:
-        post.image.storage.delete(post.image.name)
-        post.image = ""  # type: ignore[assignment]
+        file_delete_on_commit(post.image.storage, post.image.name)
+        post.image = ""
         fields.append("image")
     post.save(update_fields=fields)
     post.teams.set(teams)
@@ -662,6 +662,20 @@ def suggestion_decline(*, suggestion: Suggestion, by: Person, reason: str) -> Su
 
 
 # Reactions and comments ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_view_record(*, person: Person, post: Post) -> bool:
+    """Record that a person read a post, once per person, post and day; True when recorded."""
+    # The page reports the view with a small POST (content/post_detail.html): reading never writes.
+    today = timezone.localdate()
+    seen = Activity.objects.filter(
+        person=person, verb=Verb.POST_VIEWED, post=post, created_at__date=today
+    ).exists()
+    if seen:
+        return False
+    activity_record(person=person, verb=Verb.POST_VIEWED, post=post)
+    return True
 
 
 @transaction.atomic

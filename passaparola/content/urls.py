@@ -6,6 +6,7 @@ app_name = "content"
 urlpatterns = [
     path("", views.feed, name="feed"),
     path("posts/<int:post_id>/", views.post_detail, name="post"),
+    path("posts/<int:post_id>/viewed/", views.post_viewed, name="post_viewed"),
     path("posts/<int:post_id>/react/", views.post_react, name="post_react"),
     path("posts/<int:post_id>/comments/", views.post_comment, name="post_comment"),
     path("comments/<int:comment_id>/remove/", views.comment_remove, name="comment_remove"),

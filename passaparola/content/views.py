@@ -13,8 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from passaparola.activity.models import Verb
-from passaparola.activity.services import activity_record
 from passaparola.content.feeds import feed_read
 from passaparola.content.forms import (
     ApprovalStepForm,
@@ -70,6 +68,7 @@ from passaparola.content.services import (
     post_return,
     post_submit,
     post_update,
+    post_view_record,
     reaction_toggle,
     source_create,
     source_poll,
@@ -146,8 +145,6 @@ def post_detail(request: AuthedRequest, post_id: int) -> HttpResponse:
     post = access_post_by_person(request.user, post_id)
     if post.state != Post.State.PUBLISHED and not can_edit_content(request.user):
         raise Http404
-    if post.is_live:
-        activity_record(person=request.user, verb=Verb.POST_VIEWED, post=post)
     attach_engagement(request.user, [post])
     context = {
         "post": post,
@@ -156,6 +153,15 @@ def post_detail(request: AuthedRequest, post_id: int) -> HttpResponse:
         "engage": post.is_live,
     }
     return render(request, "content/post_detail.html", context)
+
+
+@login_required
+@require_POST
+def post_viewed(request: AuthedRequest, post_id: int) -> HttpResponse:
+    """Note that the person read the post; the page sends this once it has loaded."""
+    post = access_live_post_by_person(request.user, post_id)
+    post_view_record(person=request.user, post=post)
+    return HttpResponse(status=204)
 
 
 @login_required

@@ -57,7 +57,7 @@ class PolicyAcceptanceMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return self.get_response(request)
-        if policy_pending_for(user) is None:  # type: ignore[arg-type]
+        if policy_pending_for(user) is None:
             return self.get_response(request)
         target = reverse("governance:policy", urlconf=settings.ROOT_URLCONF)
         if request.method == "GET":

@@ -66,7 +66,7 @@ def policy_pending_for(person: Person) -> PolicyVersion | None:
         )
         .first()
     )
-    if row is None or row.accepted:  # type: ignore[attr-defined]
+    if row is None or row.accepted:
         return None
     return row
 

@@ -120,8 +120,8 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
         )
         page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
         for entry in page.object_list:
-            entry.label = action_label(entry.action)  # type: ignore[attr-defined]
-            entry.rows = change_rows(entry.changes)  # type: ignore[attr-defined]
+            entry.label = action_label(entry.action)
+            entry.rows = change_rows(entry.changes)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

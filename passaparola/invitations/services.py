@@ -24,6 +24,7 @@ from passaparola.invitations.models import (
     new_link_key,
     new_nonce,
 )
+from passaparola.lib.models import fields_save
 from passaparola.people.models import Membership, Person, Role, Team
 from passaparola.people.services import person_create
 
@@ -43,20 +44,21 @@ class JoinRefused(Exception):
 
 
 def invitation_settings_get() -> InvitationSettings:
-    """Return the invitation settings, creating them with defaults on first use."""
-    found, _created = InvitationSettings.objects.get_or_create(pk=1)
-    return found
+    """Return the invitation settings; their row comes from a migration, so reading never writes."""
+    return InvitationSettings.objects.filter(pk=1).first() or InvitationSettings(pk=1)
 
 
 @transaction.atomic
 def invitation_settings_update(*, by: Person, fields: dict[str, object]) -> InvitationSettings:
     """Change the named invitation settings."""
-    current = InvitationSettings.objects.select_for_update().get(pk=invitation_settings_get().pk)
+    current = InvitationSettings.objects.select_for_update().filter(
+        pk=1
+    ).first() or InvitationSettings(pk=1)
     before = {name: getattr(current, name) for name in fields}
     for name, value in fields.items():
         setattr(current, name, value)
     current.full_clean()
-    current.save(update_fields=[*fields, "updated_at"])
+    fields_save(current, [*fields, "updated_at"])
     audit_record(
         actor=by,
         action="invitations.settings_changed",
@@ -71,7 +73,7 @@ def open_link_rotate(*, by: Person) -> InvitationSettings:
     """Give the company invite link a new address; the old one stops working."""
     current = invitation_settings_get()
     current.open_link_key = new_link_key()
-    current.save(update_fields=["open_link_key", "updated_at"])
+    fields_save(current, ["open_link_key", "updated_at"])
     audit_record(
         actor=by, action="invitations.settings_changed", target=current, changes={"link": "new"}
     )
@@ -360,15 +362,6 @@ def imports_prune(*, now: datetime | None = None, days: int = 30) -> int:
 
 
 # Sending -------------------------------------------------------------------------------------
-
-
-def sendable_ids(invitations: Iterable[Invitation]) -> list[int]:
-    """Return the ids of the invitations that may still be sent for the first time."""
-    return [
-        invitation.pk
-        for invitation in invitations
-        if invitation.sent_at is None and invitation.is_open and invitation.bounced_at is None
-    ]
 
 
 @transaction.atomic

@@ -4,6 +4,11 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_VALUES = {"1", "true", "yes", "on"}
+FALSE_VALUES = {"0", "false", "no", "off"}
+
 
 def envstr(name: str, default: str = "") -> str:
     """Return a string setting; NAME_FILE, when set, names a file that holds the secret."""
@@ -14,11 +19,19 @@ def envstr(name: str, default: str = "") -> str:
 
 
 def envbool(name: str, default: bool = False) -> bool:
-    """Return a boolean setting: 1, true, yes and on mean True."""
+    """Return a boolean setting: true/false, 1/0, yes/no or on/off; anything else is refused."""
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_VALUES:
+        return True
+    if word in FALSE_VALUES:
+        return False
+    # A typo such as "ture" must not quietly turn a protection off.
+    raise ImproperlyConfigured(
+        f"{name} must be true or false (or 1/0, yes/no, on/off), not {value!r}"
+    )
 
 
 def envint(name: str, default: int) -> int:

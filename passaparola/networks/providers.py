@@ -15,8 +15,3 @@ PROVIDERS: dict[str, Provider] = {
 def provider_for(network: str) -> Provider | None:
     """Return the provider that posts to this network, or None when we only have share links."""
     return PROVIDERS.get(network)
-
-
-def available_providers() -> list[Provider]:
-    """Return the providers this installation is configured for."""
-    return [provider for provider in PROVIDERS.values() if provider.is_available()]

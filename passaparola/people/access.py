@@ -1,4 +1,4 @@
-"""Who may see or change what. Every read of another person's or team's data goes through here."""
+"""Role rules and access to other people (each app's selectors hold its own access_* helpers)."""
 
 from django.http import Http404
 

@@ -9,7 +9,7 @@ def permissions(request: HttpRequest) -> dict[str, bool]:
     if not user.is_authenticated:
         return {}
     return {
-        "perms_view_insights": can_view_insights(user),  # type: ignore[arg-type]
-        "perms_edit_content": can_edit_content(user),  # type: ignore[arg-type]
-        "perms_manage_programme": can_manage_programme(user),  # type: ignore[arg-type]
+        "perms_view_insights": can_view_insights(user),
+        "perms_edit_content": can_edit_content(user),
+        "perms_manage_programme": can_manage_programme(user),
     }

@@ -11,4 +11,4 @@ if TYPE_CHECKING:
 class AuthedRequest(HttpRequest):
     """A request whose user is a logged-in person."""
 
-    user: "Person"  # type: ignore[assignment]
+    user: "Person"

@@ -23,8 +23,6 @@ class Programme(models.Model):
         default="advocacy",
         help_text=_("Sent as utm_campaign on every tracked link."),
     )
-    points_per_share = models.PositiveIntegerField(_("points per share"), default=10)
-    points_per_click = models.PositiveIntegerField(_("points per human click"), default=2)
     allowed_email_domains = models.TextField(
         _("company email domains"),
         blank=True,

@@ -15,6 +15,8 @@ from django.utils.translation import ngettext
 
 from passaparola.audit.services import audit_record
 from passaparola.content.models import Post
+from passaparola.lib.files import file_delete_on_commit
+from passaparola.lib.models import fields_save
 from passaparola.notifications.emails import email_send
 from passaparola.notifications.models import EmailKind, Notification, NotificationPreference
 from passaparola.notifications.services import (
@@ -69,28 +71,15 @@ class RecognitionError(Exception):
 
 
 def scheme_get() -> PointsScheme:
-    """Return the points scheme, creating it on first use from the programme's old settings."""
-    scheme = PointsScheme.objects.filter(pk=1).first()
-    if scheme is not None:
-        return scheme
-    programme = programme_get()
-    # The first schemes lived on the programme; carry a manager's choice over.
-    initial = {
-        "points_share": getattr(programme, "points_per_share", 10),
-        "points_click": getattr(programme, "points_per_click", 2),
-    }
-    try:
-        with transaction.atomic():
-            return PointsScheme.objects.create(pk=1, **initial)
-    except IntegrityError:
-        return PointsScheme.objects.get(pk=1)
+    """Return the points scheme; its row comes from a migration, so reading never writes."""
+    return PointsScheme.objects.filter(pk=1).first() or PointsScheme(pk=1)
 
 
 def _update(instance: Any, fields: dict[str, object]) -> None:
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.full_clean()
-    instance.save(update_fields=[*fields.keys(), "updated_at"])
+    fields_save(instance, [*fields.keys(), "updated_at"])
 
 
 @transaction.atomic
@@ -101,15 +90,8 @@ def scheme_update(*, scheme: PointsScheme, fields: dict[str, object]) -> PointsS
 
 
 def journey_settings_get() -> JourneySettings:
-    """Return the journey thresholds, creating the defaults on first use."""
-    settings = JourneySettings.objects.filter(pk=1).first()
-    if settings is not None:
-        return settings
-    try:
-        with transaction.atomic():
-            return JourneySettings.objects.create(pk=1)
-    except IntegrityError:
-        return JourneySettings.objects.get(pk=1)
+    """Return the journey thresholds; their row comes from a migration, so reading never writes."""
+    return JourneySettings.objects.filter(pk=1).first() or JourneySettings(pk=1)
 
 
 @transaction.atomic
@@ -295,11 +277,14 @@ def badge_create(*, fields: dict[str, object]) -> Badge:
 
 @transaction.atomic
 def badge_update(*, badge: Badge, fields: dict[str, object]) -> Badge:
-    """Change the named fields of a badge."""
+    """Change the named fields of a badge; a replaced image file goes after the commit."""
+    old_image = badge.image.name if badge.image else ""
     for name, value in fields.items():
         setattr(badge, name, value)
     badge.full_clean()
     badge.save(update_fields=list(fields))
+    if old_image and badge.image.name != old_image:
+        file_delete_on_commit(badge.image.storage, old_image)
     return badge
 
 

@@ -131,7 +131,7 @@ class PolicyForm(forms.ModelForm):
         if bool(data.get("hours_start")) != bool(data.get("hours_end")):
             raise ValidationError(_("Set both the start and the end of sharing hours, or neither."))
         weekly, daily = data.get("weekly_cap") or 0, data.get("daily_cap") or 0
-        if weekly and daily and weekly < daily:  # type: ignore[operator]
+        if weekly and daily and weekly < daily:
             raise ValidationError(_("The weekly cap cannot be lower than the daily cap."))
         return data
 

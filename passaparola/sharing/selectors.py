@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
@@ -21,7 +20,6 @@ from passaparola.people.models import Person
 from passaparola.sharing import guardrails
 from passaparola.sharing.models import (
     ConnectedAccount,
-    MastodonServer,
     ScheduledShare,
     ShortLink,
     TokenExpiryNotice,
@@ -103,18 +101,13 @@ def caption_for(post: Post) -> str:
 
 
 def _links(person: Person, post: Post) -> dict[str, ShortLink]:
-    links = {link.network: link for link in ShortLink.objects.filter(person=person, post=post)}
-    missing = [key for key in NETWORKS if key not in links]
-    if missing:
-        try:
-            with transaction.atomic():
-                ShortLink.objects.bulk_create(
-                    [ShortLink(person=person, post=post, network=key) for key in missing]
-                )
-        except IntegrityError:
-            pass  # a concurrent request created them; read them back below
-        links = {link.network: link for link in ShortLink.objects.filter(person=person, post=post)}
-    return links
+    return {link.network: link for link in ShortLink.objects.filter(person=person, post=post)}
+
+
+def shortlinks_ready(*, person: Person, post: Post) -> bool:
+    """Return True when the person has a short link for the post on every network."""
+    # Reading never writes: missing links are made by sharing.services.shortlinks_create (POST).
+    return ShortLink.objects.filter(person=person, post=post).count() >= len(NETWORKS)
 
 
 def _affixes(network: Network, link: str) -> tuple[str, str]:
@@ -127,7 +120,7 @@ def _affixes(network: Network, link: str) -> tuple[str, str]:
 def share_options(
     *, person: Person, post: Post, text: str | None = None, accounts: dict | None = None
 ) -> list[ShareOption]:
-    """Return a share option per network, creating the person's missing short links."""
+    """Return a share option per network (the links come from `shortlinks_create`)."""
     links = _links(person, post)
     text = caption_for(post) if text is None else text
     composed = guardrails.compose_text(text, disclosure=policy_get().disclosure)
@@ -147,7 +140,7 @@ def share_options(
                 text=text,
                 limit=network_limit(person=person, network=key),
                 length=network.length(text=composed, link=url),
-                counter=_COUNTERS.get(network.measure, "chars"),  # type: ignore[call-overload]
+                counter=_COUNTERS.get(network.measure, "chars"),
                 prefix=prefix,
                 suffix=suffix,
                 needs_instance=network.needs_instance,
@@ -252,11 +245,6 @@ def access_account_by_person(person: Person, account_id: int) -> ConnectedAccoun
     if account is None:
         raise Http404
     return account
-
-
-def mastodon_server(domain: str) -> MastodonServer | None:
-    """Return our registration on a Mastodon server, if we have one."""
-    return MastodonServer.objects.filter(domain=domain).first() if domain else None
 
 
 # Scheduled shares

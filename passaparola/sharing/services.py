@@ -14,6 +14,7 @@ from passaparola.activity.models import Verb
 from passaparola.activity.services import activity_record
 from passaparola.content.models import Post
 from passaparola.lib.crypto import DecryptionError, decrypt, encrypt
+from passaparola.lib.models import fields_save
 from passaparola.networks.base import (
     AuthExpired,
     Credentials,
@@ -67,9 +68,8 @@ class GuardrailError(Exception):
 
 
 def policy_get() -> SharingPolicy:
-    """Return the sharing policy, creating it with defaults on first use."""
-    policy, _created = SharingPolicy.objects.get_or_create(pk=1)
-    return policy
+    """Return the sharing policy; its row comes from a migration, so reading never writes."""
+    return SharingPolicy.objects.filter(pk=1).first() or SharingPolicy(pk=1)
 
 
 @transaction.atomic
@@ -79,7 +79,7 @@ def policy_update(*, policy: SharingPolicy, fields: dict[str, object]) -> Sharin
         setattr(policy, name, value)
     policy.updated_at = timezone.now()
     policy.full_clean()
-    policy.save(update_fields=[*fields.keys(), "updated_at"])
+    fields_save(policy, [*fields.keys(), "updated_at"])
     return policy
 
 
@@ -118,6 +118,21 @@ def shortlink_get_or_create(*, person: Person, post: Post, network: str) -> Shor
     except IntegrityError:
         # Someone (a second tab) created it in the meantime.
         return ShortLink.objects.get(person=person, post=post, network=network)
+
+
+def shortlinks_create(*, person: Person, post: Post) -> None:
+    """Make this person's short links for the post on every network (those still missing)."""
+    have = set(ShortLink.objects.filter(person=person, post=post).values_list("network", flat=True))
+    missing = [key for key in NETWORKS if key not in have]
+    if not missing:
+        return
+    try:
+        with transaction.atomic():
+            ShortLink.objects.bulk_create(
+                [ShortLink(person=person, post=post, network=key) for key in missing]
+            )
+    except IntegrityError:
+        pass  # a concurrent request (a second tab) made them
 
 
 @transaction.atomic

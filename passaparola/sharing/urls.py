@@ -5,6 +5,7 @@ from passaparola.sharing import views
 app_name = "sharing"
 urlpatterns = [
     path("share/<int:post_id>/check/", views.check, name="check"),
+    path("share/<int:post_id>/panel/", views.panel, name="panel"),
     path("share/<int:post_id>/schedule/", views.schedule_new, name="schedule"),
     path("share/<int:post_id>/<str:network>/", views.share, name="share"),
     path("sharing/mastodon/", views.mastodon_instance, name="mastodon_instance"),

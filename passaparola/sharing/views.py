@@ -57,6 +57,7 @@ from passaparola.sharing.services import (
     share_checked_create,
     short_url,
     shortlink_get_or_create,
+    shortlinks_create,
 )
 
 OAUTH_SESSION_KEY = "sharing_oauth"
@@ -155,9 +156,21 @@ def share(request: AuthedRequest, post_id: int, network: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def panel(request: AuthedRequest, post_id: int) -> HttpResponse:
+    """Make the person's short links for the post, then show the share panel."""
+    post = _published_post(request, post_id)
+    shortlinks_create(person=request.user, post=post)
+    if request.headers.get("HX-Request"):
+        return render(request, "sharing/_share_panel_fragment.html", {"post": post})
+    return redirect("content:post", post_id=post.pk)
+
+
+@login_required
+@require_POST
 def check(request: AuthedRequest, post_id: int) -> HttpResponse:
     """The composer's authoritative count per network and the guardrails, as a fragment."""
     post = _published_post(request, post_id)
+    shortlinks_create(person=request.user, post=post)
     text = request.POST.get("text", "")[: guardrails.MAX_TEXT]
     hashtags = request.POST.get("hashtags", "")[:300]
     result = composer_check(person=request.user, post=post, text=text, hashtags=hashtags)

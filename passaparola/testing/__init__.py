@@ -1,11 +1,17 @@
 """Shared test helpers: one base case with an owner, a teammate and an outsider."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.test import TestCase
+from django.urls import reverse
 
 from passaparola.content.models import Post
 from passaparola.content.services import post_create, post_publish
 from passaparola.people.models import Membership, Person, Role, Team
 from passaparola.people.services import person_create
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 PASSWORD = "correct horse battery staple"  # noqa: S105
 
@@ -84,3 +90,9 @@ class BaseTestCase(TestCase):
 
     def login(self, person: Person) -> None:
         self.client.force_login(person)
+
+    def open_post(self, post: Post, **params: Any) -> "TestResponse":
+        """Open a post's page as a browser does, with the share panel it asks for once loaded."""
+        self.client.post(reverse("sharing:panel", args=[post.pk]))
+        self.client.post(reverse("content:post_viewed", args=[post.pk]))
+        return self.client.get(reverse("content:post", args=[post.pk]), params)

@@ -38,7 +38,7 @@ class Inbox:
         content = envelope.content  # type: ignore[attr-defined]
         raw = content if isinstance(content, bytes) else content.encode()
         message = email.message_from_bytes(raw, policy=email.policy.default)
-        self.messages.append(message)  # type: ignore[arg-type]
+        self.messages.append(message)
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:

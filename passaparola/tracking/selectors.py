@@ -74,7 +74,8 @@ def tracking_settings_get(*, fresh: bool = False) -> TrackingSettings:
     now = time.monotonic()
     if not fresh and _settings is not None and _settings[0] > now:
         return _settings[1]
-    row, _created = TrackingSettings.objects.get_or_create(pk=1)
+    # The row comes from a migration, so reading never writes.
+    row = TrackingSettings.objects.filter(pk=1).first() or TrackingSettings(pk=1)
     _settings = (now + settings.TRACKING_LINK_CACHE_SECONDS, row)
     return row
 

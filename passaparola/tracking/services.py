@@ -25,6 +25,7 @@ from huey.contrib.djhuey import HUEY
 from passaparola.activity.models import Activity, Verb
 from passaparola.activity.services import activities_record_many, activity_record
 from passaparola.lib.bots import is_bot
+from passaparola.lib.models import fields_save
 from passaparola.people.models import Person
 from passaparola.sharing.models import ShortLink
 from passaparola.tracking import spool
@@ -374,7 +375,7 @@ def tracking_settings_update(*, fields: dict[str, object]) -> TrackingSettings:
     for name, value in fields.items():
         setattr(row, name, value)
     row.full_clean()
-    row.save(update_fields=[*fields.keys(), "updated_at"])
+    fields_save(row, [*fields.keys(), "updated_at"])
     transaction.on_commit(caches_clear)
     return row
 

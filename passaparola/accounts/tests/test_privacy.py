@@ -2,17 +2,25 @@
 
 import json
 from dataclasses import asdict
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.db.models import Model
 from django.urls import reverse
+from django.utils import timezone
 
+from passaparola.accounts.privacy import ANONYMISED, DELETED, KEPT, LINKED, person_erase
 from passaparola.audit.models import AuditEntry
-from passaparola.content.models import Comment, PersonInterest, Topic
+from passaparola.content.models import Comment, PersonInterest, PostRevision, Suggestion, Topic
 from passaparola.governance.services import policy_accept, policy_publish
 from passaparola.insights.selectors import programme_summary
 from passaparola.invitations.models import Invitation
+from passaparola.notifications.models import DigestLog, NotificationPreference
 from passaparola.people.models import Person
-from passaparola.sharing.models import Share, ShortLink
+from passaparola.recognition.models import Badge, BadgeAward, Challenge, ChallengeWinner, Kudos
+from passaparola.sharing.models import Share, SharingPreference, ShortLink
 from passaparola.sharing.services import share_create
 from passaparola.testing import BaseTestCase
 from passaparola.tracking.models import Click
@@ -198,3 +206,110 @@ class ErasureTests(PrivacyTestCase):
             self.assertEqual(self.client.post(url, {"email": "bob@example.org"}).status_code, 404)
         self.assertEqual(Person.objects.get(pk=self.bob.pk).name, "Bob Example")
         self.assertFalse(AuditEntry.objects.filter(action="person.erased").exists())
+
+
+def relations_to_person() -> dict[str, tuple[type[Model], str]]:
+    """Return every relation from a model (through models included) to Person, by label."""
+    found: dict[str, tuple[type[Model], str]] = {}
+    for model in apps.get_models(include_auto_created=True):
+        for field in model._meta.get_fields():
+            if field.is_relation and not field.auto_created and field.related_model is Person:
+                found[f"{model._meta.label}.{field.name}"] = (model, field.name)
+    return found
+
+
+class CoverageTests(PrivacyTestCase):
+    """Every model linked to a person is in the export and erased, anonymised or kept on purpose."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        badge = Badge.objects.create(slug="privacy-test", rule=Badge.Rule.SHARES, threshold=1)
+        BadgeAward.objects.create(person=self.alice, badge=badge)
+        now = timezone.now()
+        challenge = Challenge.objects.create(
+            title="Share week",
+            metric=Challenge.Metric.SHARES,
+            goal=1,
+            starts_at=now - timedelta(days=7),
+            ends_at=now - timedelta(days=1),
+            created_by=self.adam,
+        )
+        ChallengeWinner.objects.create(challenge=challenge, person=self.alice, progress=1)
+        PostRevision.objects.create(post=self.post, person=self.alice, action="edited", note="typo")
+        NotificationPreference.objects.create(person=self.alice, email_digest=False)
+        DigestLog.objects.create(person=self.alice, period="weekly:2026-W48", since=now, until=now)
+        SharingPreference.objects.create(person=self.alice, mastodon_instance="mastodon.social")
+        Kudos.objects.create(sender=self.alice, recipient=self.bob, message="Thanks, Bob")
+        Suggestion.objects.create(person=self.alice, url="https://example.com/a", text="Read it")
+        self.alice.groups.add(Group.objects.create(name="Helpers"))
+
+    def linked_rows(self, person: Person) -> dict[str, int]:
+        return {
+            label: model._default_manager.filter(**{field: person}).count()
+            for label, (model, field) in relations_to_person().items()
+        }
+
+    def test_every_relation_to_a_person_is_declared_for_export_and_erasure(self) -> None:
+        relations = relations_to_person()
+
+        self.assertEqual(sorted(set(relations) - set(LINKED)), [], "not declared in LINKED")
+        self.assertEqual(sorted(set(LINKED) - set(relations)), [], "declared but gone")
+        for label, linked in LINKED.items():
+            with self.subTest(label):
+                self.assertIn(linked.erasure, (DELETED, ANONYMISED, KEPT))
+                if linked.erasure == KEPT:
+                    self.assertTrue(linked.why, "a kept relation says why")
+                model, _field = relations[label]
+                names = {field.name for field in model._meta.concrete_fields}
+                self.assertLessEqual(set(linked.cleared), names)
+                self.assertEqual(bool(linked.cleared), linked.erasure == ANONYMISED)
+
+    def test_the_export_lists_the_rows_of_every_relation(self) -> None:
+        for person in (self.alice, self.adam):
+            self.login(person)
+            rows = self.linked_rows(person)  # before the export adds its own audit entry
+            data = json.loads(self.client.get(reverse("accounts:account_export")).content)
+            for label, count in rows.items():
+                with self.subTest(person=person.name, relation=label):
+                    section = LINKED[label].section
+                    self.assertIn(section, data)
+                    if count:
+                        self.assertTrue(data[section], f"{count} rows, none exported")
+        self.login(self.alice)
+        data = json.loads(self.client.get(reverse("accounts:account_export")).content)
+        self.assertEqual(data["badges"][0]["awarded_at"][:4], str(timezone.now().year))
+        self.assertEqual(data["challenge_wins"][0]["challenge_title"], "Share week")
+        self.assertEqual(data["post_revisions"][0]["note"], "typo")
+        self.assertFalse(data["notification_preference"][0]["email_digest"])
+        self.assertEqual(data["kudos_sent"][0]["message"], "Thanks, Bob")
+        self.assertEqual(data["groups"], ["Helpers"])
+
+    def test_erasure_deletes_anonymises_or_keeps_each_relation_as_declared(self) -> None:
+        before = self.linked_rows(self.alice)
+        self.assertTrue(
+            all(
+                before[label]
+                for label in (
+                    "recognition.BadgeAward.person",
+                    "recognition.ChallengeWinner.person",
+                    "content.PostRevision.person",
+                    "notifications.NotificationPreference.person",
+                    "notifications.DigestLog.person",
+                )
+            )
+        )
+
+        person_erase(person=self.alice, by=self.adam)
+
+        after = self.linked_rows(self.alice)
+        for label, (model, field) in relations_to_person().items():
+            linked = LINKED[label]
+            with self.subTest(label, erasure=linked.erasure):
+                if linked.erasure == DELETED:
+                    self.assertEqual(after[label], 0)
+                elif linked.erasure == KEPT:
+                    self.assertEqual(after[label], before[label])
+                else:
+                    rows = model._default_manager.filter(**{field: self.alice})
+                    for name in linked.cleared:
+                        self.assertFalse(rows.exclude(**{name: ""}).exists(), name)

@@ -13,6 +13,7 @@ from passaparola.content.models import Caption, Post, Topic
 from passaparola.content.services import post_create, post_image_download
 from passaparola.content.tests.server import LocalServer
 from passaparola.testing import BaseTestCase
+from passaparola.testing.clock import frozen
 
 
 def png(width: int = 8, height: int = 8) -> bytes:
@@ -21,6 +22,7 @@ def png(width: int = 8, height: int = 8) -> bytes:
     return buffer.getvalue()
 
 
+@frozen()
 class PostFormTestCase(BaseTestCase):
     def setUp(self) -> None:
         # Images land in MEDIA_ROOT, inside the test run's own DATA_DIR (see conftest.py).
@@ -229,6 +231,7 @@ class FieldTests(PostFormTestCase):
         self.assertFalse(Post.objects.exists())
 
 
+@frozen()
 class CalendarAndTopicTests(BaseTestCase):
     def test_the_calendar_shows_scheduled_posts_by_day_and_the_empty_days(self) -> None:
         today = timezone.localdate()

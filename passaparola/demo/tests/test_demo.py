@@ -35,6 +35,7 @@ from passaparola.recognition.selectors import (
 )
 from passaparola.recognition.services import journey_settings_get
 from passaparola.sharing.models import Share, ShortLink
+from passaparola.testing.clock import frozen
 from passaparola.tracking.models import Click, ClickCursor, Conversion
 from passaparola.tracking.services import clicks_process
 
@@ -62,6 +63,7 @@ def _per_person(queryset: QuerySet, field: str = "person") -> dict[int, int]:
     return dict(queryset.values_list(field).annotate(n=Count("pk")))
 
 
+@frozen()
 class DemoTests(TestCase):
     output: str
 

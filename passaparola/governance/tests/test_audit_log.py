@@ -9,8 +9,10 @@ from django.utils import timezone
 from passaparola.audit.models import AuditEntry
 from passaparola.audit.services import audit_record
 from passaparola.testing import BaseTestCase
+from passaparola.testing.clock import frozen
 
 
+@frozen()
 class AuditSearchTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()

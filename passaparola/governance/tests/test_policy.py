@@ -5,6 +5,7 @@ from django.urls import reverse
 from passaparola.audit.models import AuditEntry
 from passaparola.governance.models import PolicyAcceptance, PolicyVersion
 from passaparola.governance.services import policy_accept, policy_publish
+from passaparola.sharing.services import shortlink_get_or_create
 from passaparola.testing import BaseTestCase
 
 
@@ -84,8 +85,15 @@ class PolicyAcceptanceTests(PolicyTestCase):
         self.publish()
         self.login(self.alice)
 
-        self.assertNotEqual(self.client.get("/static/css/app.css").status_code, 302)
-        self.assertNotEqual(self.client.get("/s/unknowncode").status_code, 302)
+        with self.settings(WHITENOISE_USE_FINDERS=True):
+            stylesheet = self.client.get("/static/css/app.css")
+        self.assertEqual(stylesheet.status_code, 200)
+        self.assertEqual(stylesheet["Content-Type"].split(";")[0], "text/css")
+        code = shortlink_get_or_create(person=self.bob, post=self.make_post(), network="x").code
+        link = self.client.get(f"/s/{code}")
+        self.assertEqual(link.status_code, 302)
+        self.assertTrue(link["Location"].startswith("https://example.com/news/factory"))
+        self.assertEqual(self.client.get("/s/unknowncode").status_code, 404)
         language = self.client.post(
             reverse("accounts:language"), {"language": "it", "next": "/policy/"}
         )

@@ -14,6 +14,7 @@ from passaparola.invitations.services import invitation_create, person_join
 from passaparola.people.models import Person
 from passaparola.sharing.models import ShortLink
 from passaparola.testing import BaseTestCase
+from passaparola.testing.clock import frozen
 from passaparola.tracking.models import Click
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ def figures(response: "TestResponse") -> dict[str, int]:
     return {name: int(value) for name, value in found}
 
 
+@frozen()
 class DashboardFigureTests(BaseTestCase):
     post: Post
 

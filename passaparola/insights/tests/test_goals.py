@@ -13,8 +13,10 @@ from passaparola.programme.selectors import programme_get
 from passaparola.programme.services import programme_update
 from passaparola.sharing.services import share_create
 from passaparola.testing import BaseTestCase
+from passaparola.testing.clock import BOUNDARY_INSTANTS, at_instant, frozen
 
 
+@frozen()
 class GoalsTests(BaseTestCase):
     def test_the_manager_records_the_goals_and_the_change_is_audited(self) -> None:
         self.login(self.adam)
@@ -56,19 +58,30 @@ class GoalsTests(BaseTestCase):
             programme=programme_get(),
             fields={"goal_people": 4, "goal_shares_per_month": 10, "goal_leads_per_month": 2},
         )
-        post = self.make_post()
-        share_create(person=self.alice, post=post, network="linkedin")
-        share_create(person=self.alice, post=post, network="x")
-        share_create(person=self.bob, post=post, network="linkedin")
-        last_month = timezone.localtime().replace(day=1) - timedelta(days=2)
-        share_create(person=self.charlie, post=post, network="linkedin", at=last_month)
+        for instant in BOUNDARY_INSTANTS:
+            # The month is the programme's local month: try it in Rome as well as in UTC.
+            for zone in ("UTC", "Europe/Rome"):
+                with self.settings(TIME_ZONE=zone), at_instant(self, instant):
+                    post = self.make_post()
+                    share_create(person=self.alice, post=post, network="linkedin")
+                    share_create(person=self.alice, post=post, network="x")
+                    share_create(person=self.bob, post=post, network="linkedin")
+                    month_start = timezone.localtime().replace(
+                        day=1, hour=0, minute=0, second=0, microsecond=0
+                    )
+                    last_month = month_start - timedelta(seconds=1)
+                    share_create(person=self.charlie, post=post, network="linkedin", at=last_month)
 
-        progress = goals_progress()
+                    progress = goals_progress()
 
-        lines = {line.label: (line.actual, line.target, line.percent) for line in progress.lines}
-        self.assertEqual(lines["People sharing"], (2, 4, 50))
-        self.assertEqual(lines["Shares"], (3, 10, 30))
-        self.assertEqual(lines["Leads"], (0, 2, 0))
+                    lines = {
+                        line.label: (line.actual, line.target, line.percent)
+                        for line in progress.lines
+                    }
+                    self.assertEqual(progress.month_start, month_start.date(), zone)
+                    self.assertEqual(lines["People sharing"], (2, 4, 50), zone)
+                    self.assertEqual(lines["Shares"], (3, 10, 30), zone)
+                    self.assertEqual(lines["Leads"], (0, 2, 0), zone)
 
     def test_the_dashboard_include_shows_the_progress_bars(self) -> None:
         programme_update(

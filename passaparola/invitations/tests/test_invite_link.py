@@ -24,7 +24,9 @@ class InviteLinkTests(MailTestCase):
         programme_update(
             programme=programme_get(), fields={"allowed_email_domains": "acme.example"}
         )
-        self.settings_row = InvitationSettings.objects.create(pk=1, open_link_enabled=True)
+        self.settings_row, _created = InvitationSettings.objects.update_or_create(
+            pk=1, defaults={"open_link_enabled": True}
+        )
         self.link = reverse("invitations:join", args=[self.settings_row.open_link_key])
         self.visitor = Client()
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from PIL import Image
 from passaparola.programme.forms import MAX_LOGO_BYTES
 from passaparola.programme.models import Programme
 from passaparola.programme.selectors import programme_get
+from passaparola.programme.services import programme_update
 from passaparola.testing import BaseTestCase
 
 if TYPE_CHECKING:
@@ -185,6 +187,36 @@ class ProgrammeSettingsTests(BaseTestCase):
         self.assertFalse(programme_get().logo)
         self.login(self.alice)
         self.assertNotContains(self.client.get(reverse("content:feed")), 'class="brand-logo"')
+
+    def test_a_replaced_or_cleared_logo_file_is_deleted_after_the_commit(self) -> None:
+        self.save(logo=image_file("logo.png", "PNG"))
+        first = programme_get().logo.name
+
+        with self.captureOnCommitCallbacks(execute=True):
+            self.save(logo=image_file("other.png", "PNG"))
+            self.assertTrue(default_storage.exists(first), "deleted before the commit")
+
+        second = programme_get().logo.name
+        self.assertNotEqual(second, first)
+        self.assertFalse(default_storage.exists(first))
+        with self.captureOnCommitCallbacks(execute=True):
+            self.save(**{"logo-clear": "on"})
+        self.assertFalse(default_storage.exists(second))
+
+    def test_a_rolled_back_logo_change_keeps_the_file(self) -> None:
+        self.save(logo=image_file("logo.png", "PNG"))
+        logo = programme_get().logo.name
+
+        with (
+            self.captureOnCommitCallbacks(execute=True),
+            self.assertRaises(RuntimeError),
+            transaction.atomic(),
+        ):
+            programme_update(programme=programme_get(), fields={"logo": False})
+            raise RuntimeError("the request failed later")
+
+        self.assertEqual(programme_get().logo.name, logo)
+        self.assertTrue(default_storage.exists(logo))
 
     def test_a_campaign_change_takes_effect(self) -> None:
         self.save(utm_campaign="autumn-push")

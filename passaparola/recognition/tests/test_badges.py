@@ -14,9 +14,15 @@ from passaparola.notifications.models import Notification
 from passaparola.people.models import Person
 from passaparola.recognition.listener import activities_process
 from passaparola.recognition.models import Badge, BadgeAward
-from passaparola.recognition.services import badges_award, badges_create_defaults
+from passaparola.recognition.services import (
+    badge_create,
+    badge_update,
+    badges_award,
+    badges_create_defaults,
+)
 from passaparola.recognition.tests.helpers import act
 from passaparola.testing import BaseTestCase
+from passaparola.testing.clock import frozen
 
 
 def png(size: tuple[int, int] = (64, 64)) -> SimpleUploadedFile:
@@ -29,6 +35,7 @@ def earned(person: Person) -> set[str]:
     return set(BadgeAward.objects.filter(person=person).values_list("badge__slug", flat=True))
 
 
+@frozen()
 class BadgeRuleTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -126,6 +133,7 @@ class BadgeRuleTests(BaseTestCase):
         self.assertIn("hundred-points", earned(self.alice))
 
 
+@frozen()
 class BadgePageTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -153,6 +161,7 @@ class BadgePageTests(BaseTestCase):
         self.assertNotIn('class="badge-card earned"', page)
 
 
+@frozen()
 class BadgeCatalogueTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -217,6 +226,29 @@ class BadgeCatalogueTests(BaseTestCase):
         served = self.client.get(badge.image.url)
         self.assertEqual(served.status_code, 200)
         self.assertEqual(b"".join(served.streaming_content)[:8], b"\x89PNG\r\n\x1a\n")  # type: ignore[attr-defined]
+
+    def test_a_replaced_badge_image_is_deleted_only_once_the_change_is_committed(self) -> None:
+        badge = badge_create(
+            fields={"slug": "host", "rule": "shares", "threshold": 5, "image": png()}
+        )
+        old = badge.image.name
+        storage = badge.image.storage
+
+        with (
+            self.captureOnCommitCallbacks(execute=True),
+            self.assertRaises(RuntimeError),
+            transaction.atomic(),
+        ):
+            badge_update(badge=Badge.objects.get(pk=badge.pk), fields={"image": png()})
+            raise RuntimeError("the request failed later")
+        self.assertEqual(Badge.objects.get(pk=badge.pk).image.name, old)
+        self.assertTrue(storage.exists(old), "a rolled-back change keeps the file")
+
+        with self.captureOnCommitCallbacks(execute=True):
+            badge_update(badge=Badge.objects.get(pk=badge.pk), fields={"image": png()})
+            self.assertTrue(storage.exists(old), "deleted before the commit")
+        self.assertFalse(storage.exists(old))
+        self.assertTrue(storage.exists(Badge.objects.get(pk=badge.pk).image.name))
 
     def test_a_file_that_is_not_an_image_is_refused_with_a_message(self) -> None:
         self.login(self.adam)

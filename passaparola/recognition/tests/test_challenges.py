@@ -19,10 +19,12 @@ from passaparola.recognition.services import (
 )
 from passaparola.recognition.tests.helpers import act
 from passaparola.testing import BaseTestCase
+from passaparola.testing.clock import frozen
 
 FORMAT = "%Y-%m-%dT%H:%M"
 
 
+@frozen()
 class ChallengeTests(BaseTestCase):
     def setUp(self) -> None:
         self.launch = self.make_post(title="Launch")
@@ -164,6 +166,7 @@ class ChallengeTests(BaseTestCase):
             challenge_update(challenge=self.challenge, fields={"goal": 1}, posts=[])
 
 
+@frozen()
 class ChallengeFormTests(BaseTestCase):
     def form(self, **data: str) -> dict[str, str]:
         now = timezone.localtime()

@@ -19,6 +19,7 @@ from passaparola.recognition.services import (
 )
 from passaparola.recognition.tests.helpers import act
 from passaparola.testing import BaseTestCase
+from passaparola.testing.clock import frozen
 
 DEFAULTS = JourneySettings()
 
@@ -38,6 +39,7 @@ EXAMPLES = {
 }
 
 
+@frozen()
 class StageRuleTests(SimpleTestCase):
     def test_each_example_lands_on_its_stage(self) -> None:
         for stage, metrics in EXAMPLES.items():
@@ -107,6 +109,7 @@ class StageRuleTests(SimpleTestCase):
         self.assertEqual(longest_streak([]), 0)
 
 
+@frozen()
 class JourneyPageTests(BaseTestCase):
     def journey_page(self, person: object) -> str:
         self.login(person)  # type: ignore[arg-type]
@@ -164,6 +167,7 @@ class JourneyPageTests(BaseTestCase):
         self.assertEqual(response.status_code, 302)
 
 
+@frozen()
 class JourneyOverviewTests(BaseTestCase):
     def test_managers_and_leadership_see_the_distribution(self) -> None:
         act(self.alice, Verb.POST_VIEWED)
@@ -187,7 +191,9 @@ class JourneyOverviewTests(BaseTestCase):
 
     def test_the_nightly_snapshot_records_the_distribution_and_its_movement(self) -> None:
         today = timezone.now().date()
-        act(self.alice, Verb.POST_VIEWED)
+        # The clock is stopped: the snapshot counts what happened strictly before now.
+        Person.objects.update(date_joined=timezone.now() - timedelta(days=30))
+        act(self.alice, Verb.POST_VIEWED, at=timezone.now() - timedelta(minutes=1))
         journey_snapshot_take(day=today - timedelta(days=7))
         JourneySnapshot.objects.filter(stage="reader").update(people=0)
         JourneySnapshot.objects.filter(stage="observer").update(people=7)

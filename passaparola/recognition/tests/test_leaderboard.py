@@ -7,10 +7,11 @@ from typing import Any
 from django.urls import reverse
 
 from passaparola.people.models import Membership, Person
-from passaparola.recognition.periods import period_start, utc_day
+from passaparola.recognition.periods import PERIODS, period_start, previous_start, utc_day
 from passaparola.recognition.selectors import leaderboard, rank_of
 from passaparola.recognition.services import participation_pause, points_award, points_reverse
 from passaparola.testing import BaseTestCase
+from passaparola.testing.clock import BOUNDARY_INSTANTS, at_instant, frozen
 
 ROW = re.compile(r"<tr[^>]*><td>(\d+)</td><td>([^<]+)</td><td>(-?\d+)</td></tr>")
 TEAM_ROW = re.compile(
@@ -24,6 +25,7 @@ def before(period: str) -> datetime:
     return datetime.combine(day, time(12), tzinfo=UTC)
 
 
+@frozen()
 class LeaderboardTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -157,19 +159,22 @@ class LeaderboardTests(BaseTestCase):
         self.assertEqual(len(self.board(team="sales")), 4)
 
     def test_each_period_counts_only_its_own_points(self) -> None:
-        self.award_at(self.erin, 100, before("week"))
-        self.award_at(self.bob, 200, before("month"))
-        self.award_at(self.charlie, 400, before("quarter"))
+        # Frozen on Wednesday 2 December: this week started on Monday 30 November.
+        self.award_at(self.erin, 100, before("week"))  # Sunday 29 November
+        self.award_at(self.bob, 200, before("month"))  # Monday 30 November: this week
+        self.award_at(self.charlie, 400, before("quarter"))  # 30 September
         last_week = period_start("week", utc_day()) - timedelta(days=7)
 
-        self.assertEqual(self.board(period="week")[0], (1, "Alice Example", 30))
+        self.assertEqual(self.board(period="week")[0], (1, "Bob Example", 220))
         self.assertEqual(
             self.board(period="week", start=last_week.isoformat()), [(1, "Erin Editor", 100)]
         )
         self.assertEqual(self.board(period="all")[0], (1, "Charlie Example", 420))
         self.assertEqual(len(self.board(period="all")), 4)
         month = dict((name, points) for _rank, name, points in self.board(period="month"))
-        self.assertNotIn(200, month.values())
+        self.assertEqual(
+            month, {"Alice Example": 30, "Bob Example": 20, "Charlie Example": 20, "Erin Editor": 5}
+        )
 
     def test_the_previous_month_and_quarter_can_be_looked_up(self) -> None:
         self.award_at(self.bob, 200, before("month"))
@@ -224,6 +229,7 @@ class LeaderboardTests(BaseTestCase):
         self.assertEqual(self.board(period="all")[-1], (4, "Erin Editor", 5))
 
 
+@frozen()
 class TeamBoardTests(BaseTestCase):
     """The normalised board: teams by points per member, so small teams are not crushed."""
 
@@ -264,6 +270,7 @@ class TeamBoardTests(BaseTestCase):
         self.assertEqual(rows["Support"], ("1", "Support", "35.0", "2", "70"))
 
 
+@frozen()
 class RankSelectorTests(BaseTestCase):
     def test_the_rank_counts_only_people_on_the_board_ahead(self) -> None:
         for index, person in enumerate([self.alice, self.bob, self.charlie, self.erin]):
@@ -285,3 +292,54 @@ class RankSelectorTests(BaseTestCase):
 
         self.assertEqual(rank_of(self.alice, days=30), 1)
         self.assertEqual(leaderboard(days=7)[0].points, 7)
+
+
+class PeriodBoundaryTests(BaseTestCase):
+    """Every board counts the points of its own calendar period, whatever the day is."""
+
+    def board(self, **params: Any) -> dict[str, int]:
+        self.login(self.alice)
+        response = self.client.get(reverse("recognition:leaderboard"), params)
+        self.assertEqual(response.status_code, 200)
+        return {name: int(points) for _rank, name, points in ROW.findall(response.content.decode())}
+
+    def test_each_period_counts_its_own_points_across_weeks_months_quarters_and_years(
+        self,
+    ) -> None:
+        for instant in BOUNDARY_INSTANTS:
+            with at_instant(self, instant):
+                now = datetime.now(tz=UTC)
+                awards = [
+                    (self.alice, 30, now),
+                    (self.bob, 20, now),
+                    (self.erin, 100, before("week")),
+                    (self.bob, 200, before("month")),
+                    (self.charlie, 400, before("quarter")),
+                    (self.alice, 1000, now - timedelta(days=400)),
+                ]
+                for index, (person, points, at) in enumerate(awards):
+                    points_award(
+                        person=person, action="share", points=points, key=f"t{index}", at=at
+                    )
+                for period in PERIODS:
+                    current = period_start(period, utc_day())
+                    for start in {current, previous_start(period, current)}:
+                        expected: dict[str, int] = {}
+                        for person, points, at in awards:
+                            if period_start(period, at.astimezone(UTC).date()) == start:
+                                expected[person.name] = expected.get(person.name, 0) + points
+
+                        board = self.board(period=period, start=start.isoformat())
+
+                        self.assertEqual(board, expected, f"{period} from {start}")
+
+    def test_the_week_starts_on_monday_in_utc(self) -> None:
+        sunday = datetime(2026, 11, 29, 23, 59, tzinfo=UTC)
+        monday = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
+        for instant in [sunday, monday]:
+            with at_instant(self, instant):
+                self.assertEqual(period_start("week", utc_day()).weekday(), 0)
+                self.assertEqual(
+                    period_start("week", utc_day()),
+                    datetime(2026, 11, 23 if instant == sunday else 30).date(),
+                )

@@ -27,8 +27,10 @@ from passaparola.recognition.services import (
     scheme_update,
 )
 from passaparola.testing import BaseTestCase
+from passaparola.testing.clock import frozen
 
 
+@frozen()
 class SchemeTests(BaseTestCase):
     def test_the_scheme_decides_the_points_of_each_action(self) -> None:
         scheme = scheme_get()
@@ -86,6 +88,7 @@ class SchemeTests(BaseTestCase):
         self.assertEqual(scheme_get().points_click, 2)
 
 
+@frozen()
 class LedgerTests(BaseTestCase):
     def test_the_same_key_awards_once(self) -> None:
         first = points_award(person=self.alice, action="share", points=10, key="share:1")

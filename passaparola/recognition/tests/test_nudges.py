@@ -13,6 +13,7 @@ from passaparola.notifications.services import preferences_update
 from passaparola.people.models import Person
 from passaparola.recognition.tasks import send_quiet_nudges
 from passaparola.testing import BaseTestCase
+from passaparola.testing.clock import frozen
 
 
 def recipients() -> list[str]:
@@ -30,6 +31,7 @@ def reminders_off(person: Person) -> None:
 
 
 @override_settings(NOTIFICATIONS_QUIET_DAYS=30)
+@frozen()
 class QuietNudgeTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()

@@ -8,9 +8,11 @@ from passaparola.programme.selectors import programme_get
 from passaparola.recognition.periods import period_start, utc_day, week_bounds
 from passaparola.recognition.services import participation_pause, validation_messages_send
 from passaparola.recognition.tests.helpers import link_for, visits
+from passaparola.testing.clock import frozen
 from passaparola.testing.mail import MailTestCase
 
 
+@frozen()
 class ValidationMessageTests(MailTestCase):
     def setUp(self) -> None:
         super().setUp()

@@ -1,5 +1,3 @@
-from django.urls import reverse
-
 from passaparola.content.models import Caption
 from passaparola.testing import BaseTestCase
 
@@ -16,15 +14,13 @@ class CaptionsPerNetworkTests(BaseTestCase):
 
     def test_the_composer_starts_from_a_caption_for_every_network(self) -> None:
         for _attempt in range(8):
-            page = self.client.get(reverse("content:post", args=[self.post.pk]))
+            page = self.open_post(self.post)
             text = page.context["composer"].text
             self.assertEqual(text, "Proud of this, whatever the network")
 
     def test_a_network_specific_caption_says_which_network_it_is_for(self) -> None:
         linkedin = self.post.captions.get(network="linkedin")
-        page = self.client.get(
-            reverse("content:post", args=[self.post.pk]), {"caption": linkedin.pk}
-        )
+        page = self.open_post(self.post, caption=linkedin.pk)
 
         self.assertEqual(page.context["composer"].text, "A longer story for LinkedIn readers")
         self.assertContains(page, "Caption 2 · LinkedIn")

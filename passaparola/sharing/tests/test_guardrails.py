@@ -12,8 +12,8 @@ from passaparola.activity.models import Activity, Verb
 from passaparola.content.models import Post
 from passaparola.networks.lengths import grapheme_count, mastodon_length, x_length
 from passaparola.recognition.models import PointsEntry
-from passaparola.sharing.guardrails import validate_term, within_hours
-from passaparola.sharing.models import Share, SharingPolicy
+from passaparola.sharing.guardrails import blocked_problems, validate_term, within_hours
+from passaparola.sharing.models import BlockedTerm, Share, SharingPolicy
 from passaparola.sharing.services import (
     blocked_term_create,
     policy_get,
@@ -231,8 +231,18 @@ class TermValidationTests(SimpleTestCase):
         with self.assertRaisesMessage(ValidationError, "choose “Phrase”"):
             validate_term("word", "two words")
 
-    def test_a_reasonable_pattern_is_accepted(self) -> None:
-        validate_term("pattern", r"\bproject\s+(falcon|eagle)\b")
+    def test_a_reasonable_pattern_is_accepted_and_then_blocks_what_it_names(self) -> None:
+        pattern = r"\bproject\s+(falcon|eagle)\b"
+        term = BlockedTerm(kind=BlockedTerm.Kind.PATTERN, pattern=pattern, reason="confidential")
+
+        validate_term("pattern", pattern)  # raises ValidationError when refused
+
+        found = blocked_problems("A peek at Project   EAGLE soon", [term])
+        self.assertEqual(
+            [str(problem.message) for problem in found],
+            ["“a blocked pattern” may not be shared: confidential"],
+        )
+        self.assertEqual(blocked_problems("Projects and eagles are fine", [term]), [])
 
 
 class LengthTests(SimpleTestCase):

@@ -147,7 +147,7 @@ class LinkedInPostingTests(NativeTestCase):
         self.login(self.alice)
 
         accounts = self.client.get(reverse("sharing:accounts"))
-        post = self.client.get(reverse("content:post", args=[self.post.pk]))
+        post = self.open_post(self.post)
 
         self.assertContains(accounts, "Lapses in 5 days: reconnect now.")
         self.assertContains(post, "Your LinkedIn connection lapses in 5 days.")

@@ -61,7 +61,7 @@ class ShareLinkTests(BaseTestCase):
         self.assertEqual(
             SharingPreference.objects.get(person=self.alice).mastodon_instance, "fosstodon.org"
         )
-        page = self.client.get(reverse("content:post", args=[self.post.pk]))
+        page = self.open_post(self.post)
         self.assertContains(page, 'value="fosstodon.org"')
 
     def test_mastodon_without_a_server_asks_for_it_and_records_nothing(self) -> None:
@@ -135,7 +135,7 @@ class ShareLinkTests(BaseTestCase):
     def test_copy_only_networks_show_the_caption_with_the_disclosure_ready_to_copy(self) -> None:
         policy_update(policy=policy_get(), fields={"disclosure": "#AcmeEmployee"})
 
-        page = self.client.get(reverse("content:post", args=[self.post.pk]))
+        page = self.open_post(self.post)
 
         self.assertContains(page, "LinkedIn only takes the link: copy your text first")
         self.assertContains(page, "Facebook only takes the link")
@@ -162,7 +162,7 @@ class ShareLinkTests(BaseTestCase):
     def test_the_post_page_offers_every_caption_variant(self) -> None:
         self.post.captions.create(text="Second voice")
 
-        page = self.client.get(reverse("content:post", args=[self.post.pk]))
+        page = self.open_post(self.post)
         chosen = self.client.get(
             reverse("content:post", args=[self.post.pk]),
             {"caption": self.post.captions.get(text="Second voice").pk},
@@ -173,7 +173,7 @@ class ShareLinkTests(BaseTestCase):
         self.assertContains(chosen, ">Second voice</textarea>")
 
     def test_the_composer_shows_each_networks_limit(self) -> None:
-        page = self.client.get(reverse("content:post", args=[self.post.pk]))
+        page = self.open_post(self.post)
 
         self.assertContains(page, 'data-counter="x" data-limit="280"')
         self.assertContains(page, 'data-counter="graphemes" data-limit="300"')

@@ -12,6 +12,7 @@ from passaparola.lib.crypto import decrypt
 from passaparola.recognition.models import PointsEntry
 from passaparola.sharing.models import ConnectedAccount, MastodonServer, ScheduledShare, Share
 from passaparola.sharing.selectors import share_options
+from passaparola.sharing.services import shortlinks_create
 from passaparola.sharing.tests.fakeapi import Reply, Request
 from passaparola.sharing.tests.native import SITE, TIMEOUT, NativeTestCase
 
@@ -121,7 +122,7 @@ class MastodonPostingTests(NativeTestCase):
         self.assertEqual(self.account.status, ConnectedAccount.Status.EXPIRED)
         self.assertFalse(Share.objects.exists())
         self.login(self.alice)
-        page = self.client.get(reverse("content:post", args=[self.post.pk]))
+        page = self.open_post(self.post)
         self.assertContains(page, "your connection has lapsed")
         self.assertContains(page, reverse("sharing:accounts"))
         self.assertContains(page, "Share with the link instead")
@@ -295,6 +296,7 @@ class MastodonConnectTests(NativeTestCase):
             reverse("sharing:account_connect", args=["mastodon"]), {"instance": self.api.netloc}
         )
 
+        shortlinks_create(person=self.alice, post=self.post)
         options = {o.network: o for o in share_options(person=self.alice, post=self.post)}
 
         self.assertEqual(options["mastodon"].limit, 1000)

@@ -241,7 +241,7 @@ class ScheduleTests(NativeTestCase):
         self.client.post(reverse("sharing:account_disconnect", args=[account.pk]))
 
         self.assertEqual(ScheduledShare.objects.get().status, ScheduledShare.Status.FAILED)
-        page = self.client.get(reverse("content:post", args=[self.post.pk]))
+        page = self.open_post(self.post)
         self.assertContains(page, "Share with the link instead")
 
 

@@ -10,8 +10,8 @@ from passaparola.activity.models import Activity, Verb
 from passaparola.content.models import Post
 from passaparola.content.services import post_create, post_publish
 from passaparola.networks.catalogue import NETWORKS
-from passaparola.programme.selectors import programme_get
 from passaparola.recognition.models import PointsEntry
+from passaparola.recognition.services import scheme_get
 from passaparola.sharing.models import Share, ShortLink
 from passaparola.testing import BaseTestCase
 
@@ -163,7 +163,7 @@ class ShareTests(BaseTestCase):
         )
         entry = PointsEntry.objects.get()
         self.assertEqual(entry.person, self.alice)
-        self.assertEqual(entry.points, programme_get().points_per_share)
+        self.assertEqual(entry.points, scheme_get().points_share)
 
     def test_points_are_awarded_once_per_network(self) -> None:
         self.login(self.alice)
@@ -213,9 +213,9 @@ class ShareTests(BaseTestCase):
 
     def test_the_post_page_shows_the_persons_own_short_links(self) -> None:
         self.login(self.alice)
-        alice_page = self.client.get(reverse("content:post", args=[self.post.pk]))
+        alice_page = self.open_post(self.post)
         self.login(self.bob)
-        bob_page = self.client.get(reverse("content:post", args=[self.post.pk]))
+        bob_page = self.open_post(self.post)
 
         for network in NETWORKS:
             with self.subTest(network=network):
@@ -226,16 +226,57 @@ class ShareTests(BaseTestCase):
     def test_the_post_page_keeps_the_same_short_links_on_every_visit(self) -> None:
         self.login(self.alice)
 
-        self.client.get(reverse("content:post", args=[self.post.pk]))
-        self.client.get(reverse("content:post", args=[self.post.pk]))
+        self.open_post(self.post)
+        self.open_post(self.post)
 
         self.assertEqual(ShortLink.objects.filter(person=self.alice).count(), len(NETWORKS))
 
     def test_the_post_page_offers_the_suggested_caption(self) -> None:
         self.login(self.alice)
 
-        response = self.client.get(reverse("content:post", args=[self.post.pk]))
+        response = self.open_post(self.post)
 
         self.assertContains(response, "Proud of this!")
         for network in NETWORKS:
             self.assertContains(response, reverse("sharing:share", args=[self.post.pk, network]))
+
+
+class SharePanelTests(BaseTestCase):
+    """The person's short links are made by a POST the page sends, never by reading the page."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.post = self.make_post()
+        self.panel = reverse("sharing:panel", args=[self.post.pk])
+        self.login(self.alice)
+
+    def test_the_first_visit_asks_for_the_share_buttons_without_writing(self) -> None:
+        page = self.client.get(reverse("content:post", args=[self.post.pk]))
+
+        self.assertContains(page, f'hx-post="{self.panel}" hx-trigger="load"')
+        self.assertContains(page, "Show my share buttons")
+        self.assertFalse(ShortLink.objects.exists())
+
+    def test_the_panel_request_makes_the_links_and_answers_with_the_panel(self) -> None:
+        response = self.client.post(self.panel, headers={"HX-Request": "true"})
+
+        self.assertEqual(ShortLink.objects.filter(person=self.alice).count(), len(NETWORKS))
+        self.assertContains(response, "Share it your way")
+        for network in NETWORKS:
+            self.assertContains(response, reverse("sharing:share", args=[self.post.pk, network]))
+        self.assertNotContains(response, "Show my share buttons")
+
+    def test_without_javascript_the_button_leads_back_to_the_post_with_its_panel(self) -> None:
+        response = self.client.post(self.panel)
+
+        self.assertRedirects(response, reverse("content:post", args=[self.post.pk]))
+        self.client.post(self.panel)
+        self.assertEqual(ShortLink.objects.filter(person=self.alice).count(), len(NETWORKS))
+
+    def test_a_post_one_may_not_read_gets_no_links(self) -> None:
+        hidden = self.make_post(title="Support only", teams=[self.support])
+
+        response = self.client.post(reverse("sharing:panel", args=[hidden.pk]))
+
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(ShortLink.objects.exists())

@@ -5,7 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
-from django.contrib.staticfiles import finders
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ CHROME = (
     "Chrome/124.0.0.0 Safari/537.36"
 )
 SITE = "https://www.acme.example"
+JAVASCRIPT_TYPES = ("text/javascript", "application/javascript")
 
 
 class LeadTestCase(BaseTestCase):
@@ -261,11 +262,24 @@ class SnippetTests(LeadTestCase):
         self.assertIn(429, statuses)
         self.assertLessEqual(Conversion.objects.count(), 30)
 
+    @override_settings(WHITENOISE_USE_FINDERS=True)
     def test_the_snippet_is_served_by_the_platform(self) -> None:
-        path = finders.find("tracking/passaparola.js")
+        # The company website loads it cross-site, with no cookie of ours.
+        response = self.client.get("/static/tracking/passaparola.js", headers={"origin": SITE})
 
-        self.assertIsNotNone(path)
-        with open(str(path)) as script:
-            source = script.read()
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(response["Content-Type"].split(";")[0], JAVASCRIPT_TYPES)
+        self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+        self.assertEqual(response["Access-Control-Allow-Origin"], "*")
+        # A same-origin resource policy would stop the company's pages from loading it.
+        self.assertNotIn(
+            response.get("Cross-Origin-Resource-Policy", ""), ("same-origin", "same-site")
+        )
+        self.assertNotIn("Set-Cookie", response)
+        source = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
         self.assertIn("localStorage", source)
         self.assertIn('"pp_click"', source)
+        self.assertIn("/tracking/lead", source)
+        # It runs under the website's own strict policy: no eval, no inline code or styles.
+        for forbidden in ("eval(", "new Function", ".innerHTML", "document.write", ".style."):
+            self.assertNotIn(forbidden, source)

@@ -13,7 +13,7 @@ from passaparola.content.services import post_create, post_publish
 from passaparola.programme.selectors import programme_get
 from passaparola.programme.services import programme_update
 from passaparola.recognition.models import PointsEntry
-from passaparola.recognition.services import points_for
+from passaparola.recognition.services import points_for, scheme_get
 from passaparola.sharing.models import ShortLink
 from passaparola.sharing.services import shortlink_get_or_create
 from passaparola.testing import BaseTestCase
@@ -261,7 +261,7 @@ class ClickPointsTests(BaseTestCase):
         self.process()
         self.process()
 
-        self.assertEqual(self.click_points(), [(self.alice.pk, programme_get().points_per_click)])
+        self.assertEqual(self.click_points(), [(self.alice.pk, scheme_get().points_click)])
         activity = Activity.objects.get(verb=Verb.CLICK_RECEIVED)
         self.assertEqual(
             (activity.person, activity.post, activity.network, activity.source_id),

@@ -22,6 +22,7 @@ from passaparola.audit.models import AuditEntry
 from passaparola.audit.services import audit_record
 from passaparola.content.models import (
     Comment,
+    DigestLog,
     PersonInterest,
     Post,
     PostApproval,
@@ -32,7 +33,7 @@ from passaparola.content.models import (
 )
 from passaparola.governance.models import PolicyAcceptance, PolicyVersion
 from passaparola.invitations.models import ImportJob, Invitation, SignupRequest
-from passaparola.notifications.models import DigestLog, Notification, NotificationPreference
+from passaparola.notifications.models import Notification, NotificationPreference
 from passaparola.people.models import LoginCode, Membership, Person, SsoIdentity
 from passaparola.programme.selectors import in_language_of, programme_get
 from passaparola.recognition.models import (
@@ -150,7 +151,7 @@ LINKED: dict[str, Linked] = {
     "recognition.Kudos.recipient": Linked("kudos_received", ANONYMISED, cleared=("message",)),
     "notifications.Notification.person": Linked("notifications", DELETED),
     "notifications.NotificationPreference.person": Linked("notification_preference", DELETED),
-    "notifications.DigestLog.person": Linked("digests", DELETED),
+    "content.DigestLog.person": Linked("digests", DELETED),
     "invitations.Invitation.invited_by": Linked(
         "invitations_sent", KEPT, why="other people's invitations"
     ),

@@ -13,11 +13,18 @@ from django.utils import timezone
 
 from passaparola.accounts.privacy import ANONYMISED, DELETED, KEPT, LINKED, person_erase
 from passaparola.audit.models import AuditEntry
-from passaparola.content.models import Comment, PersonInterest, PostRevision, Suggestion, Topic
+from passaparola.content.models import (
+    Comment,
+    DigestLog,
+    PersonInterest,
+    PostRevision,
+    Suggestion,
+    Topic,
+)
 from passaparola.governance.services import policy_accept, policy_publish
 from passaparola.insights.selectors import programme_summary
 from passaparola.invitations.models import Invitation
-from passaparola.notifications.models import DigestLog, NotificationPreference
+from passaparola.notifications.models import NotificationPreference
 from passaparola.people.models import Person
 from passaparola.recognition.models import Badge, BadgeAward, Challenge, ChallengeWinner, Kudos
 from passaparola.sharing.models import Share, SharingPreference, ShortLink
@@ -294,7 +301,7 @@ class CoverageTests(PrivacyTestCase):
                     "recognition.ChallengeWinner.person",
                     "content.PostRevision.person",
                     "notifications.NotificationPreference.person",
-                    "notifications.DigestLog.person",
+                    "content.DigestLog.person",
                 )
             )
         )

@@ -6,6 +6,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from passaparola.content.models import DigestLog
@@ -16,8 +17,8 @@ from passaparola.notifications.services import preferences_update
 from passaparola.people.models import Person
 from passaparola.programme.selectors import programme_get
 from passaparola.programme.services import programme_update
-from passaparola.testing.mail import MailTestCase, html_of, text_of
 from passaparola.testing.clock import frozen
+from passaparola.testing.mail import MailTestCase, html_of, text_of
 
 
 def unsubscribe_address(header: str) -> str:

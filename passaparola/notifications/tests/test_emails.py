@@ -77,5 +77,5 @@ class EmailSendTests(MailTestCase):
             {"to": "a@example.org", "kind": EmailKind.DIGEST},
         ):
             with self.assertRaises(ValueError, msg=str(arguments)):
-                email_send(template="notifications/email/login_code", context={}, **arguments)  # type: ignore[arg-type]
+                email_send(template="notifications/email/login_code", context={}, **arguments)
         self.assertEqual(self.inbox.messages, [])

@@ -8,6 +8,6 @@ def create_row(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("sharing", "0002_composer_guardrails_native")]
+    dependencies = [("sharing", "0003_tokenexpirynotice")]
 
     operations = [migrations.RunPython(create_row, migrations.RunPython.noop)]

@@ -182,17 +182,7 @@ def _reverse(activities: Iterable[Activity]) -> int:
     if not keys:
         return 0
     corrections = [
-        PointsEntry(
-            person_id=entry.person_id,
-            action=Action.REVERSAL,
-            points=-entry.points,
-            key=f"reversal:{entry.pk}",
-            post_id=entry.post_id,
-            network=entry.network,
-            # The moment of the corrected line, so the same week, month and quarter move.
-            created_at=entry.created_at,
-            reverses=entry,
-        )
+        entry.reversal_line()
         for chunk in _chunks(keys)
         for entry in PointsEntry.objects.filter(key__in=chunk, reversal__isnull=True).exclude(
             action__in=[Action.REVERSAL, Action.REDEMPTION]

@@ -104,6 +104,21 @@ class PointsEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.person_id} {self.points:+d} ({self.action})"
 
+    def reversal_line(self, *, note: str = "") -> "PointsEntry":
+        """Return the (unsaved) line that takes this one back; its key makes it happen once."""
+        return PointsEntry(
+            person_id=self.person_id,
+            action=Action.REVERSAL,
+            points=-self.points,
+            key=f"reversal:{self.pk}",
+            post_id=self.post_id,
+            network=self.network,
+            # The moment of the corrected line, so the same week, month and quarter move.
+            created_at=self.created_at,
+            reverses=self,
+            note=note[:200],
+        )
+
 
 class PointsTotal(models.Model):
     """A person's points in one week, month, quarter or all time, kept by database triggers.

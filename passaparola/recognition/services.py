@@ -184,17 +184,9 @@ def points_reverse(
         raise RecognitionError(_("Corrections and redeemed rewards cannot be corrected."))
     try:
         with transaction.atomic():
-            return PointsEntry.objects.create(
-                person_id=entry.person_id,
-                action=Action.REVERSAL,
-                points=-entry.points,
-                key=f"reversal:{entry.pk}",
-                post_id=entry.post_id,
-                network=entry.network,
-                created_at=entry.created_at,
-                reverses=entry,
-                note=reason[:200],
-            )
+            correction = entry.reversal_line(note=reason)
+            correction.save()
+            return correction
     except IntegrityError:
         if PointsEntry.objects.filter(reverses=entry).exists():
             return None

@@ -8,14 +8,12 @@ so people reconnect every 60 days; the accounts page nudges them a week before.
 """
 
 import re
-from datetime import datetime, timedelta
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import regex
 from django.conf import settings
-from django.utils import timezone
 
-from passaparola.networks import http
+from passaparola.networks import http, oauth
 from passaparola.networks.base import (
     AuthExpired,
     Credentials,
@@ -47,10 +45,6 @@ def little_text(text: str) -> str:
     return "".join(parts)
 
 
-def _expiry(seconds: object) -> datetime | None:
-    return timezone.now() + timedelta(seconds=int(str(seconds))) if seconds else None
-
-
 class LinkedInProvider(Provider):
     """Posting to a member's own LinkedIn feed."""
 
@@ -68,40 +62,26 @@ class LinkedInProvider(Provider):
     def authorization_url(
         self, *, client: OAuthClient, state: str, redirect_uri: str, verifier: str
     ) -> str:
-        query = urlencode(
-            {
-                "response_type": "code",
-                "client_id": client.client_id,
-                "redirect_uri": redirect_uri,
-                "state": state,
-                "scope": " ".join(SCOPES),
-            }
+        # LinkedIn's three-legged flow for web apps takes no PKCE: the secret stays on our side.
+        return oauth.authorization_url(
+            f"{settings.SHARING_LINKEDIN_AUTH_URL}/oauth/v2/authorization",
+            client=client,
+            redirect_uri=redirect_uri,
+            state=state,
+            scopes=SCOPES,
         )
-        return f"{settings.SHARING_LINKEDIN_AUTH_URL}/oauth/v2/authorization?{query}"
 
-    def _token(self, form: dict[str, str]) -> dict[str, object]:
-        response = http.request(
-            "POST", f"{settings.SHARING_LINKEDIN_AUTH_URL}/oauth/v2/accessToken", form=form
+    def _token(self, client: OAuthClient, form: dict[str, str]) -> dict[str, object]:
+        return oauth.token_request(
+            f"{settings.SHARING_LINKEDIN_AUTH_URL}/oauth/v2/accessToken", client=client, form=form
         )
-        if response.status in {400, 401}:
-            raise AuthExpired(http.describe(response), status=response.status)
-        http.raise_for_status(response)
-        data = response.json()
-        if not data.get("access_token"):
-            raise Rejected("LinkedIn gave no access token")
-        return dict(data)
 
     def exchange(
         self, *, client: OAuthClient, code: str, redirect_uri: str, verifier: str
     ) -> Credentials:
         data = self._token(
-            {
-                "grant_type": "authorization_code",
-                "code": code,
-                "redirect_uri": redirect_uri,
-                "client_id": client.client_id,
-                "client_secret": client.client_secret,
-            }
+            client,
+            {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri},
         )
         token = str(data["access_token"])
         me = http.request(
@@ -118,27 +98,21 @@ class LinkedInProvider(Provider):
             handle=str(info.get("name") or info.get("given_name") or ""),
             access_token=token,
             refresh_token=str(data.get("refresh_token") or ""),
-            expires_at=_expiry(data.get("expires_in")),
+            expires_at=oauth.expiry(data.get("expires_in")),
         )
 
     def refresh(self, *, session: Session) -> Credentials:
         if not session.refresh_token:
             raise AuthExpired("LinkedIn tokens last 60 days; reconnect to keep posting")
-        client = self.client()
         data = self._token(
-            {
-                "grant_type": "refresh_token",
-                "refresh_token": session.refresh_token,
-                "client_id": client.client_id,
-                "client_secret": client.client_secret,
-            }
+            self.client(), {"grant_type": "refresh_token", "refresh_token": session.refresh_token}
         )
         return Credentials(
             remote_id=session.remote_id,
             handle=session.handle,
             access_token=str(data["access_token"]),
             refresh_token=str(data.get("refresh_token") or session.refresh_token),
-            expires_at=_expiry(data.get("expires_in")),
+            expires_at=oauth.expiry(data.get("expires_in")),
         )
 
     def publish(self, *, session: Session, draft: Draft) -> Published:

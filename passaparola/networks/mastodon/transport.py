@@ -7,12 +7,10 @@ Access tokens do not expire; a 401 means the person revoked us.
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.conf import settings
 
-from passaparola.lib.pkce import challenge_for
-from passaparola.networks import http
+from passaparola.networks import http, oauth
 from passaparola.networks.base import (
     Credentials,
     Draft,
@@ -98,41 +96,33 @@ class MastodonProvider(Provider):
     def authorization_url(
         self, *, client: OAuthClient, state: str, redirect_uri: str, verifier: str
     ) -> str:
-        query = urlencode(
-            {
-                "response_type": "code",
-                "client_id": client.client_id,
-                "redirect_uri": redirect_uri,
-                "scope": " ".join(SCOPES),
-                "state": state,
-                # PKCE (Mastodon 4.3+); older servers ignore it and rely on the secret.
-                "code_challenge": challenge_for(verifier),
-                "code_challenge_method": "S256",
-            }
+        # PKCE since Mastodon 4.3; older servers ignore it and rely on the secret.
+        return oauth.authorization_url(
+            f"{server_url(client.server)}/oauth/authorize",
+            client=client,
+            redirect_uri=redirect_uri,
+            state=state,
+            scopes=SCOPES,
+            verifier=verifier,
         )
-        return f"{server_url(client.server)}/oauth/authorize?{query}"
 
     def exchange(
         self, *, client: OAuthClient, code: str, redirect_uri: str, verifier: str
     ) -> Credentials:
         base = server_url(client.server)
-        response = http.request(
-            "POST",
+        data = oauth.token_request(
             f"{base}/oauth/token",
+            client=client,
             form={
                 "grant_type": "authorization_code",
                 "code": code,
-                "client_id": client.client_id,
-                "client_secret": client.client_secret,
                 "redirect_uri": redirect_uri,
                 "code_verifier": verifier,
                 "scope": " ".join(SCOPES),
             },
+            refused_means_expired=False,
         )
-        http.raise_for_status(response)
-        token = response.json().get("access_token", "")
-        if not token:
-            raise Rejected("the server gave no access token")
+        token = str(data["access_token"])
         me = http.request(
             "GET",
             f"{base}/api/v1/accounts/verify_credentials",

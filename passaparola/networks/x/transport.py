@@ -7,15 +7,11 @@ every use, so the services store the new one before anything else. X bills each 
 X's own duplicate-content refusal.
 """
 
-import base64
-from datetime import timedelta
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from django.conf import settings
-from django.utils import timezone
 
-from passaparola.lib.pkce import challenge_for
-from passaparola.networks import http
+from passaparola.networks import http, oauth
 from passaparola.networks.base import (
     AuthExpired,
     Credentials,
@@ -46,45 +42,30 @@ class XProvider(Provider):
     def authorization_url(
         self, *, client: OAuthClient, state: str, redirect_uri: str, verifier: str
     ) -> str:
-        query = urlencode(
-            {
-                "response_type": "code",
-                "client_id": client.client_id,
-                "redirect_uri": redirect_uri,
-                "scope": " ".join(SCOPES),
-                "state": state,
-                "code_challenge": challenge_for(verifier),
-                "code_challenge_method": "S256",
-            },
-            quote_via=quote,
+        return oauth.authorization_url(
+            f"{settings.SHARING_X_AUTH_URL}/i/oauth2/authorize",
+            client=client,
+            redirect_uri=redirect_uri,
+            state=state,
+            scopes=SCOPES,
+            verifier=verifier,
         )
-        return f"{settings.SHARING_X_AUTH_URL}/i/oauth2/authorize?{query}"
 
     def _token(self, client: OAuthClient, form: dict[str, str]) -> Credentials:
-        headers = {}
-        if client.client_secret:
-            # Confidential clients authenticate with HTTP Basic (client id and secret).
-            pair = f"{client.client_id}:{client.client_secret}".encode()
-            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
-        response = http.request(
-            "POST",
+        # Confidential clients authenticate with HTTP Basic; public ones send only their id.
+        data = oauth.token_request(
             f"{settings.SHARING_X_API_URL}/2/oauth2/token",
-            headers=headers,
-            form={**form, "client_id": client.client_id},
+            client=client,
+            form=form,
+            basic_auth=True,
+            reset_headers=["x-rate-limit-reset"],
         )
-        if response.status in {400, 401}:
-            raise AuthExpired(http.describe(response), status=response.status)
-        http.raise_for_status(response, "x-rate-limit-reset")
-        data = response.json()
-        if not data.get("access_token"):
-            raise Rejected("X gave no access token")
-        expires_in = int(data.get("expires_in") or 0)
         return Credentials(
             remote_id="",
             handle="",
-            access_token=data["access_token"],
-            refresh_token=data.get("refresh_token", ""),
-            expires_at=timezone.now() + timedelta(seconds=expires_in) if expires_in else None,
+            access_token=str(data["access_token"]),
+            refresh_token=str(data.get("refresh_token") or ""),
+            expires_at=oauth.expiry(data.get("expires_in")),
         )
 
     def exchange(

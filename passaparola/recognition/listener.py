@@ -135,7 +135,11 @@ def _apply_caps(lines: list[PointsEntry], scheme: PointsScheme) -> None:
     for chunk in _chunks(people):
         rows = (
             PointsEntry.objects.filter(
-                person_id__in=chunk, action__in=actions, created_at__gte=start, created_at__lt=end
+                person_id__in=chunk,
+                action__in=actions,
+                created_at__gte=start,
+                created_at__lt=end,
+                points__gt=0,  # capped lines add nothing; the partial index holds the rest
             )
             .annotate(day=TruncDate("created_at", tzinfo=UTC))
             .order_by()

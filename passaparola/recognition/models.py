@@ -87,6 +87,13 @@ class PointsEntry(models.Model):
         indexes = [
             models.Index(fields=["created_at", "person"]),
             models.Index(fields=["person", "action", "created_at"]),
+            # The daily caps add up only the lines that earned something: once a person is at
+            # the cap, further lines hold 0 points, so this stays small however busy the day.
+            models.Index(
+                fields=["person", "action", "created_at"],
+                condition=models.Q(points__gt=0),
+                name="points_entry_earned_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["key"], name="points_entry_key_unique"),

@@ -144,7 +144,11 @@ def points_award(
         start, end = day_bounds(utc_day(when))
         used = sum(
             PointsEntry.objects.filter(
-                person=person, action=action, created_at__gte=start, created_at__lt=end
+                person=person,
+                action=action,
+                created_at__gte=start,
+                created_at__lt=end,
+                points__gt=0,  # capped lines add nothing; the partial index holds the rest
             ).values_list("points", flat=True)
         )
         if used + points > cap:

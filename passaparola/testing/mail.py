@@ -7,10 +7,29 @@ import socket
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from django.core import mail
 from django.test import override_settings
 from huey.contrib.djhuey import HUEY
 
+from passaparola.notifications.services import preferences_update
+from passaparola.people.models import Person
 from passaparola.testing import BaseTestCase
+
+
+def outbox_recipients() -> list[str]:
+    """Return the first recipient of every message in Django's test outbox, sorted."""
+    return sorted(message.to[0] for message in mail.outbox)
+
+
+def reminders_off(person: Person) -> None:
+    """Say no to reminder emails for this person, as their preferences page would."""
+    preferences_update(
+        person=person,
+        digest_frequency="weekly",
+        email_digest=True,
+        email_recognition=True,
+        email_reminders=False,
+    )
 
 
 def free_port() -> int:

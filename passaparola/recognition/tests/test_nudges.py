@@ -9,25 +9,11 @@ from django.utils import timezone
 from passaparola.activity.models import Verb
 from passaparola.activity.services import activity_record
 from passaparola.notifications.models import NotificationPreference
-from passaparola.notifications.services import preferences_update
 from passaparola.people.models import Person
 from passaparola.recognition.tasks import send_quiet_nudges
 from passaparola.testing import BaseTestCase
 from passaparola.testing.clock import frozen
-
-
-def recipients() -> list[str]:
-    return sorted(message.to[0] for message in mail.outbox)
-
-
-def reminders_off(person: Person) -> None:
-    preferences_update(
-        person=person,
-        digest_frequency="weekly",
-        email_digest=True,
-        email_recognition=True,
-        email_reminders=False,
-    )
+from passaparola.testing.mail import outbox_recipients, reminders_off
 
 
 @override_settings(NOTIFICATIONS_QUIET_DAYS=30)
@@ -45,7 +31,7 @@ class QuietNudgeTests(BaseTestCase):
         send_quiet_nudges.call_local()
         send_quiet_nudges.call_local()
 
-        self.assertEqual(recipients(), ["alice@example.org", "charlie@example.org"])
+        self.assertEqual(outbox_recipients(), ["alice@example.org", "charlie@example.org"])
         message = mail.outbox[0]
         self.assertIn("30 days", message.body)
         self.assertIn("/notifications/unsubscribe/", message.extra_headers["List-Unsubscribe"])
@@ -57,7 +43,7 @@ class QuietNudgeTests(BaseTestCase):
 
         send_quiet_nudges.call_local()
 
-        self.assertEqual(recipients(), ["alice@example.org", "charlie@example.org"])
+        self.assertEqual(outbox_recipients(), ["alice@example.org", "charlie@example.org"])
 
     def test_paused_people_and_those_who_said_no_get_no_nudge(self) -> None:
         Person.objects.filter(pk=self.alice.pk).update(is_paused=True)
@@ -72,4 +58,4 @@ class QuietNudgeTests(BaseTestCase):
 
         send_quiet_nudges.call_local()
 
-        self.assertEqual(recipients(), ["charlie@example.org"])
+        self.assertEqual(outbox_recipients(), ["charlie@example.org"])

@@ -5,25 +5,11 @@ from datetime import timedelta
 from django.core import mail
 from django.utils import timezone
 
-from passaparola.notifications.services import preferences_update
 from passaparola.people.models import Person
 from passaparola.sharing.models import ConnectedAccount, TokenExpiryNotice
 from passaparola.sharing.tasks import send_token_expiry_notices
 from passaparola.testing import BaseTestCase
-
-
-def recipients() -> list[str]:
-    return sorted(message.to[0] for message in mail.outbox)
-
-
-def reminders_off(person: Person) -> None:
-    preferences_update(
-        person=person,
-        digest_frequency="weekly",
-        email_digest=True,
-        email_recognition=True,
-        email_reminders=False,
-    )
+from passaparola.testing.mail import outbox_recipients, reminders_off
 
 
 class TokenExpiryTests(BaseTestCase):
@@ -44,7 +30,7 @@ class TokenExpiryTests(BaseTestCase):
             send_token_expiry_notices.call_local()
             send_token_expiry_notices.call_local()
 
-        self.assertEqual(recipients(), ["alice@example.org"])
+        self.assertEqual(outbox_recipients(), ["alice@example.org"])
         self.assertIn("Linkedin", mail.outbox[0].subject)
         self.assertIn("/sharing/accounts/", mail.outbox[0].body)
         self.assertEqual(TokenExpiryNotice.objects.count(), 1)
@@ -57,7 +43,7 @@ class TokenExpiryTests(BaseTestCase):
 
         send_token_expiry_notices.call_local()
 
-        self.assertEqual(recipients(), ["alice@example.org", "alice@example.org"])
+        self.assertEqual(outbox_recipients(), ["alice@example.org", "alice@example.org"])
 
     def test_paused_people_and_those_who_said_no_get_no_email(self) -> None:
         self.connect(self.alice, 3)

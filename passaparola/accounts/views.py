@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -39,6 +38,8 @@ from passaparola.governance.selectors import (
 )
 from passaparola.invitations.models import Invitation, Wave
 from passaparola.invitations.services import JoinRefused, person_join
+from passaparola.lib.redirects import next_url as lib_next_url
+from passaparola.lib.redirects import redirect_next
 from passaparola.notifications.forms import PreferencesForm
 from passaparola.notifications.selectors import preference_get
 from passaparola.notifications.services import preferences_update
@@ -68,18 +69,9 @@ def _code_form(data: object = None) -> CodeRequestForm:
     return CodeRequestForm(data, auto_id="code_%s")  # type: ignore[arg-type]
 
 
-def _safe_next(request: HttpRequest, default: str = "content:feed") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return str(redirect(default).url)
-
-
 def _login_and_go(request: HttpRequest, person: Person) -> HttpResponse:
     login(request, person, backend="passaparola.people.backends.EmailBackend")
-    response = redirect(_safe_next(request))
+    response = redirect_next(request)
     if person.language:
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, person.language, samesite="Lax")
     return response
@@ -125,14 +117,12 @@ def code_request(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     email = form.cleaned_data["email"].strip().lower()
-    person = Person.objects.filter(email__iexact=email, is_active=True).first()
-    if person is not None:
-        # The worker makes the code: it never travels through the task queue.
-        send_login_code(person.pk)
+    # Known or not, the same work: the worker looks the address up, makes the code and sends it.
+    send_login_code(email)
     return render(
         request,
         "accounts/code.html",
-        {"form": CodeLoginForm(initial={"email": email}), "next": request.POST.get("next", "")},
+        {"form": CodeLoginForm(initial={"email": email}), "next": lib_next_url(request)},
     )
 
 
@@ -160,11 +150,11 @@ def language(request: HttpRequest) -> HttpResponse:
     """Switch the interface language, remembering it for a logged-in person."""
     form = LanguageForm(request.POST)
     if not form.is_valid():
-        return redirect(_safe_next(request))
+        return redirect_next(request)
     code = form.cleaned_data["language"]
     if request.user.is_authenticated:
         person_set_language(person=request.user, language=code)
-    response = redirect(_safe_next(request))
+    response = redirect_next(request)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, samesite="Lax")
     return response
 
@@ -180,9 +170,7 @@ def sso_start(request: HttpRequest) -> HttpResponse:
     """Send the browser to the company's identity provider."""
     if not sso.is_enabled():
         raise Http404
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = ""
+    next_url = lib_next_url(request, request.GET.get("next", ""))
     try:
         target = sso.start(
             redirect_uri=_sso_redirect_uri(), session=request.session, next_url=next_url
@@ -214,8 +202,10 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
         return _login_page(request, PasswordLoginForm(), str(error.message), status=400)
     sso_identity_link(person=person, issuer=identity.issuer, subject=identity.subject)
     login(request, person, backend="passaparola.people.backends.EmailBackend")
-    target = "accounts:welcome" if created else (pending.get("next") or "content:feed")
-    response = redirect(target)
+    if created:
+        response = redirect("accounts:welcome")
+    else:
+        response = redirect_next(request, candidate=str(pending.get("next") or ""))
     if person.language:
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, person.language, samesite="Lax")
     return response

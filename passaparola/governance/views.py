@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +18,8 @@ from passaparola.governance.selectors import (
     policy_versions_with_counts,
 )
 from passaparola.governance.services import policy_accept, policy_publish
+from passaparola.lib.redirects import next_url as next_url_of
+from passaparola.lib.redirects import redirect_next
 from passaparola.people.access import can_manage_programme
 from passaparola.people.http import AuthedRequest
 from passaparola.people.models import Person
@@ -26,20 +27,12 @@ from passaparola.people.models import Person
 AUDIT_PAGE_SIZE = 50
 
 
-def _safe_next(request: AuthedRequest, target: str) -> str:
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
-
-
 @login_required
 def policy_view(request: AuthedRequest) -> HttpResponse:
     """The social media policy, with the form to accept its current version."""
     current = policy_current()
     pending = policy_pending_for(request.user) if current else None
-    next_url = _safe_next(request, request.GET.get("next", ""))
+    next_url = next_url_of(request, request.GET.get("next", ""))
     form = PolicyAcceptForm(initial={"version": current.number if current else 0, "next": next_url})
     return render(
         request,
@@ -69,7 +62,7 @@ def policy_accept_view(request: AuthedRequest) -> HttpResponse:
         return redirect("governance:policy")
     policy_accept(person=request.user, version=current)
     messages.success(request, _("Thank you: you accepted the policy."))
-    return redirect(_safe_next(request, form.cleaned_data["next"]) or "content:feed")
+    return redirect_next(request, candidate=form.cleaned_data["next"])
 
 
 @login_required

@@ -11,9 +11,14 @@ from passaparola.people.models import Person
 
 
 @db_task(retries=3, retry_delay=30)
-def send_login_code(person_id: int) -> None:
-    """Make a one-time login code and email it; the queue carries only the person's id."""
-    person = Person.objects.filter(pk=person_id).first()
+def send_login_code(email: str) -> None:
+    """Make a one-time login code for the active account with this address and email it.
+
+    The web request queues this for every address asked, known or not, so that both answers
+    cost the same and their timing does not tell whether an account exists. The code itself
+    never travels through the queue.
+    """
+    person = Person.objects.filter(email__iexact=email, is_active=True).first()
     if person is not None:
         services.login_code_send(person=person)
 

@@ -14,6 +14,7 @@ from passaparola.content.models import Post
 from passaparola.content.selectors import access_post_by_person
 from passaparola.lib.crypto import DecryptionError
 from passaparola.lib.pkce import new_verifier
+from passaparola.lib.redirects import redirect_next
 from passaparola.networks.base import AuthExpired, ProviderError
 from passaparola.networks.catalogue import NETWORKS
 from passaparola.networks.providers import PROVIDERS, provider_for
@@ -182,15 +183,12 @@ def check(request: AuthedRequest, post_id: int) -> HttpResponse:
 def mastodon_instance(request: AuthedRequest) -> HttpResponse:
     """Remember the person's Mastodon server, asked once."""
     form = MastodonInstanceForm(request.POST)
-    back = request.POST.get("next", "")
     if form.is_valid():
         preference_set_mastodon(person=request.user, instance=form.cleaned_data["instance"])
         messages.success(request, _("Your Mastodon server is saved."))
     else:
         messages.error(request, " ".join(str(e) for e in form.errors.get("instance", [])))
-    if back.startswith("/") and not back.startswith("//"):
-        return HttpResponseRedirect(back)
-    return redirect("sharing:accounts")
+    return redirect_next(request, "sharing:accounts")
 
 
 # Scheduled shares

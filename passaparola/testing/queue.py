@@ -10,14 +10,18 @@ from huey.contrib.djhuey import HUEY
 
 
 @contextmanager
-def enqueued_tasks() -> Iterator[list[Task]]:
-    """Record every task put on the queue, with the arguments it would be stored with."""
+def enqueued_tasks(*, run: bool = True) -> Iterator[list[Task]]:
+    """Record every task put on the queue, with the arguments it would be stored with.
+
+    With `run=False` the tasks are only recorded, as if a worker had not picked them up yet:
+    what the web request itself does can then be measured apart.
+    """
     tasks: list[Task] = []
     enqueue = HUEY.enqueue
 
     def record(task: Task) -> Any:
         tasks.append(task)
-        return enqueue(task)
+        return enqueue(task) if run else None
 
     with mock.patch.object(HUEY, "enqueue", record):
         yield tasks

@@ -5,7 +5,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +19,16 @@ from passaparola.testing.queue import enqueued_tasks, queued_arguments
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
+# `next` values that are not an address on this site: each must lead to the default page.
+NOT_LOCAL = [
+    "welcome",
+    "https://evil.example/",
+    "//evil.example/",
+    "/\\evil.example/",
+    "javascript:alert(1)",
+    " https://evil.example/",
+    "/" + "a" * 5000,
+]
 CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
@@ -79,12 +91,17 @@ class PasswordLoginTests(BaseTestCase):
         )
         self.assertRedirects(inside, "/leaderboard/", fetch_redirect_response=False)
 
-        other = Client()
-        outside = other.post(
-            reverse("accounts:login"),
-            {"email": "alice@example.org", "password": PASSWORD, "next": "https://evil.example/"},
-        )
-        self.assertRedirects(outside, reverse("content:feed"), fetch_redirect_response=False)
+        for target in NOT_LOCAL:
+            with self.subTest(next=target):
+                other = Client()
+                outside = other.post(
+                    reverse("accounts:login"),
+                    {"email": "alice@example.org", "password": PASSWORD, "next": target},
+                )
+                self.assertRedirects(
+                    outside, reverse("content:feed"), fetch_redirect_response=False
+                )
+                self.assertEqual(logged_in_id(other), str(self.alice.pk))
 
     def test_a_logged_in_person_opening_the_login_page_goes_to_the_feed(self) -> None:
         self.login(self.alice)
@@ -131,7 +148,7 @@ class CodeLoginTests(MailTestCase):
         code = self.received_code()
 
         self.assertEqual([task.name for task in tasks], ["send_login_code"])
-        self.assertEqual(tasks[0].args, (self.alice.pk,))
+        self.assertEqual(tasks[0].args, ("alice@example.org",))
         self.assertNotIn(code, queued_arguments(tasks))
         self.assertNotIn(code, LoginCode.objects.get(person=self.alice).code_hash)
 
@@ -256,6 +273,17 @@ class CodeLoginTests(MailTestCase):
             normalised(known, "alice@example.org"), normalised(unknown, "nobody@example.org")
         )
 
+    def test_known_and_unknown_addresses_cost_the_request_the_same_work(self) -> None:
+        # Timing must not reveal accounts: both answers query the same and queue the same.
+        with CaptureQueriesContext(connection) as known_sql, enqueued_tasks(run=False) as known:
+            self.request_code("alice@example.org")
+        with CaptureQueriesContext(connection) as unknown_sql, enqueued_tasks(run=False) as unknown:
+            self.request_code("nobody@example.org")
+
+        self.assertEqual(len(known_sql), len(unknown_sql))
+        self.assertEqual([t.name for t in known], [t.name for t in unknown])
+        self.assertEqual(len(known), 1)
+
     def test_an_inactive_person_gets_no_code(self) -> None:
         Person.objects.filter(pk=self.alice.pk).update(is_active=False)
 
@@ -300,6 +328,19 @@ class LanguageTests(BaseTestCase):
         page = self.client.get(reverse("accounts:login"))
         self.assertContains(page, '<html lang="it">')
         self.assertContains(page, "Accedi")  # "Log in"
+
+    def test_a_next_value_that_is_not_a_local_address_leads_to_the_feed(self) -> None:
+        self.login(self.alice)
+        for target in NOT_LOCAL:
+            with self.subTest(next=target):
+                response = self.client.post(
+                    reverse("accounts:language"), {"language": "nl", "next": target}
+                )
+
+                self.assertRedirects(
+                    response, reverse("content:feed"), fetch_redirect_response=False
+                )
+                self.assertEqual(response.cookies[settings.LANGUAGE_COOKIE_NAME].value, "nl")
 
     def test_an_unknown_language_changes_nothing(self) -> None:
         self.login(self.alice)

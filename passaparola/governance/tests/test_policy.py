@@ -116,12 +116,18 @@ class PolicyAcceptanceTests(PolicyTestCase):
         version = self.publish()
         self.login(self.alice)
 
-        response = self.client.post(
-            reverse("governance:policy_accept"),
-            {"version": version.number, "agree": "on", "next": "https://evil.example/"},
-        )
+        for target in ["https://evil.example/", "welcome", "//evil.example/", "/\\evil.example"]:
+            with self.subTest(next=target):
+                PolicyAcceptance.objects.all().delete()
+                response = self.client.post(
+                    reverse("governance:policy_accept"),
+                    {"version": version.number, "agree": "on", "next": target},
+                )
 
-        self.assertRedirects(response, reverse("content:feed"), fetch_redirect_response=False)
+                self.assertRedirects(
+                    response, reverse("content:feed"), fetch_redirect_response=False
+                )
+                self.assertTrue(PolicyAcceptance.objects.filter(person=self.alice).exists())
 
     def test_the_policy_page_works_with_no_policy_and_for_visitors_asks_to_log_in(self) -> None:
         self.login(self.alice)

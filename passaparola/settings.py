@@ -5,18 +5,28 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from passaparola.lib.env import email_settings, envbool, envint, envlist, envstr
+from passaparola.lib.env import (
+    email_settings,
+    envbool,
+    envint,
+    envlist,
+    envstr,
+    secret_key_check,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(envstr("DATA_DIR", str(BASE_DIR.parent / "var")))
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 DEBUG = envbool("DEBUG", False)
-# The "django-insecure-" prefix makes `check --deploy` refuse this key in production.
-_INSECURE_KEY = "django-insecure-embedded-mode-only-set-SECRET_KEY-in-production"
-SECRET_KEY = envstr("SECRET_KEY", _INSECURE_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 SITE_URL = envstr("SITE_URL", "http://localhost:8000").rstrip("/")
+# Only the embedded mode (a SITE_URL on this machine) may run with the development key: any
+# other address refuses to start without a real SECRET_KEY.
+_INSECURE_KEY = "django-insecure-embedded-mode-only-set-SECRET_KEY-in-production"
+SECRET_KEY = secret_key_check(
+    envstr("SECRET_KEY", _INSECURE_KEY), insecure_default=_INSECURE_KEY, site_url=SITE_URL
+)
 # Short links may live on their own domain (for example https://go.acme.com); empty means SITE_URL.
 SHORT_LINK_URL = envstr("SHORT_LINK_URL", "").rstrip("/")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")

@@ -75,3 +75,33 @@ def email_settings(url: str) -> dict[str, object]:
         "EMAIL_USE_TLS": use_tls,
         "EMAIL_USE_SSL": use_ssl,
     }
+
+
+LOCAL_HOSTS = {"localhost", "testserver", "::1"}
+
+
+def is_local_site(site_url: str) -> bool:
+    """Return True when the platform's address can only be reached from this machine.
+
+    That is the embedded mode (a laptop, a test run, a benchmark); any other address is a
+    deployment that other people reach, where development shortcuts must not be used.
+    """
+    host = (urlsplit(site_url).hostname or "").lower()
+    return host in LOCAL_HOSTS or host.endswith(".localhost") or host.startswith("127.")
+
+
+def secret_key_check(secret_key: str, *, insecure_default: str, site_url: str) -> str:
+    """Return the signing key, refusing to start a reachable deployment with a weak one."""
+    if is_local_site(site_url):
+        return secret_key
+    if secret_key == insecure_default or secret_key.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is the built-in development key, but SITE_URL ({site_url}) is reached "
+            "by other people. Set SECRET_KEY (or SECRET_KEY_FILE) to a long random value, "
+            "for example from: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    if len(secret_key) < 32:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too short for a deployment: use at least 32 random characters."
+        )
+    return secret_key

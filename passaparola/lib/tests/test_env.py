@@ -61,3 +61,46 @@ class EnvboolTests(SimpleTestCase):
 
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("ImproperlyConfigured: SECURE_COOKIES must be true or false", result.stderr)
+
+
+def start_with(**variables: str) -> subprocess.CompletedProcess[str]:
+    """Start the settings in a fresh process with these variables, as a server would."""
+    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY"}}
+    env.update(variables, DJANGO_SETTINGS_MODULE="passaparola.settings")
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+class SecretKeyTests(SimpleTestCase):
+    def test_a_deployment_refuses_to_start_with_the_development_key(self) -> None:
+        result = start_with(SITE_URL="https://advocacy.acme.example")
+
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("SECRET_KEY is the built-in development key", result.stderr)
+
+    def test_a_deployment_refuses_any_django_insecure_or_short_key(self) -> None:
+        for key, message in [
+            ("django-insecure-" + "x" * 40, "built-in development key"),
+            ("hunter2", "too short"),
+        ]:
+            with self.subTest(key=key):
+                result = start_with(SITE_URL="http://intranet.acme.example", SECRET_KEY=key)
+
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn(message, result.stderr)
+
+    def test_a_deployment_with_a_real_key_starts(self) -> None:
+        result = start_with(SITE_URL="https://advocacy.acme.example", SECRET_KEY="k" * 50)
+
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    def test_the_embedded_mode_on_this_machine_starts_without_a_key(self) -> None:
+        for site in ["http://localhost:8000", "http://127.0.0.1:8765", "http://[::1]:8000"]:
+            with self.subTest(site=site):
+                self.assertEqual(start_with(SITE_URL=site).returncode, 0)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passaparola.content.models import Topic
 from passaparola.people.models import Role, Team
+from passaparola.people.names import PersonNameField
 
 
 class PasswordLoginForm(forms.Form):
@@ -30,7 +31,7 @@ class LanguageForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = PersonNameField(label=_("Name"))
     language = forms.ChoiceField(
         label=_("Language"),
         choices=[("", _("The programme's language")), *settings.LANGUAGES],

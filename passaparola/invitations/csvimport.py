@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from passaparola.people.models import Role
+from passaparola.people.names import person_name_clean
 
 REQUIRED = ("name", "email")
 OPTIONAL = ("teams", "role", "location", "seniority", "wave", "language")
@@ -46,6 +47,7 @@ MESSAGES = {
     "extra_cells": _("This row has more cells than the first row has columns."),
     "required": _("This cell is empty; it is required."),
     "too_long": _("“%(value)s” is too long: at most %(limit)s characters."),
+    "invisible_characters": _("A name cannot contain invisible or text-direction characters."),
     "email_invalid": _("“%(value)s” is not a valid email address."),
     "email_twice": _("The address %(value)s already appears in row %(first)s."),
     "role_unknown": _("“%(value)s” is not a role. Use member, lead, editor or viewer."),
@@ -216,6 +218,8 @@ class Checker:
             error("name", "required")
         elif len(name) > NAME_MAX:
             error("name", "too_long", value=name[:40] + "…", limit=NAME_MAX)
+        elif name != person_name_clean(name):
+            error("name", "invisible_characters")
         email = values.get("email", "").strip().lower()
         if not email:
             error("email", "required")

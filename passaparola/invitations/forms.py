@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from passaparola.invitations.csvimport import IMPORTABLE_ROLES
 from passaparola.invitations.models import Invitation, InvitationSettings, Wave
 from passaparola.people.models import Person, Team
+from passaparola.people.names import PersonNameField
 
 LANGUAGE_CHOICES = [("", _("The programme's language")), *settings.LANGUAGES]
 
@@ -39,7 +40,7 @@ class ImportStartForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = PersonNameField(label=_("Name"))
     email = forms.EmailField(label=_("Email"))
     role = forms.ChoiceField(
         label=_("Role"), choices=[(role.value, role.label) for role in IMPORTABLE_ROLES]
@@ -100,11 +101,11 @@ class InvitationSettingsForm(forms.ModelForm):
 
 
 class AcceptForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=120)
+    name = PersonNameField(label=_("Your name"))
 
 
 class SignupForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=120)
+    name = PersonNameField(label=_("Your name"))
     email = forms.EmailField(label=_("Your work email"))
 
     def __init__(self, data: object = None, *, domains: set[str]) -> None:

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from passaparola.people.names import validate_person_name
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Programme manager")
@@ -33,7 +35,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
     """Someone in the programme; logs in with their email address."""
 
     email = models.EmailField(_("email"), unique=True)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_person_name])
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     language = models.CharField(_("language"), max_length=8, blank=True)
     hide_from_leaderboards = models.BooleanField(_("hide me from leaderboards"), default=False)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from passaparola.audit.services import audit_record
 from passaparola.people.models import LoginCode, Membership, Person, Role, SsoIdentity, Team
+from passaparola.people.names import person_name_clean
 
 
 @transaction.atomic
@@ -24,6 +25,7 @@ def person_create(
     language: str = "",
 ) -> Person:
     """Create a person and put them in their teams."""
+    name = person_name_clean(name)
     person = Person.objects.create_user(email, password, name=name, role=role, language=language)
     for team in teams or []:
         Membership.objects.create(person=person, team=team)
@@ -98,7 +100,7 @@ def person_role_set(*, person: Person, role: str, by: Person) -> Person:
 @transaction.atomic
 def person_profile_update(*, person: Person, name: str, language: str) -> Person:
     """Change a person's own name and language."""
-    person.name = name
+    person.name = person_name_clean(name)
     person.language = language
     person.save(update_fields=["name", "language"])
     return person

@@ -213,6 +213,15 @@ class ImportTests(ImportTestCase):
         self.assertContains(page, "The column “email” is missing from the first row.")
         self.assertNotContains(page, "Import the")
 
+    def test_a_name_with_a_text_direction_override_is_an_error_on_its_row(self) -> None:
+        self.login(self.adam)
+
+        job = self.upload("name,email\nBob\u202egnp.exe,bob2@acme.example\n")
+
+        self.assertEqual(job.status, ImportJob.Status.INVALID)
+        page = self.client.get(reverse("invitations:import", args=[job.pk]))
+        self.assertContains(page, "A name cannot contain invisible or text-direction characters.")
+
     def test_a_semicolon_file_saved_by_excel_in_windows_1252_is_read(self) -> None:
         self.login(self.adam)
         content = (

@@ -50,4 +50,4 @@ class PersonNameField(forms.CharField):
         super().__init__(**kwargs)  # type: ignore[arg-type]
 
     def to_python(self, value: object) -> str:
-        return " ".join(super().to_python(value).split())
+        return " ".join((super().to_python(value) or "").split())

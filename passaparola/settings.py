@@ -1,5 +1,6 @@
 """Django settings, driven by environment variables (see README: Configuration)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "axes",
     "passaparola.audit",
     "passaparola.people",
     "passaparola.programme",
@@ -108,7 +110,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.Person"
-AUTHENTICATION_BACKENDS = ["passaparola.people.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out account or address before any password is checked (django-axes).
+    "axes.backends.AxesStandaloneBackend",
+    "passaparola.people.backends.EmailBackend",
+    "passaparola.people.backends.LoginCodeBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "content:feed"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -206,6 +213,24 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Brute-force protection (docs/people.md). Failed logins, by password or by emailed code, are
+# counted by django-axes in the database, per account and per client address: after
+# LOGIN_FAILURE_LIMIT failures the account (or the address) waits LOGIN_LOCKOUT_MINUTES.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+# The lockout ends when its time is up, whatever an attacker keeps sending meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "passaparola.people.throttle.axes_username"
+AXES_CLIENT_IP_CALLABLE = "passaparola.people.throttle.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "passaparola.people.throttle.axes_lockout"
+AXES_SENSITIVE_PARAMETERS = ["password", "code", "csrfmiddlewaretoken"]
+# No record of every successful login: the platform keeps no more about people than it needs.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
 # A one-time login code is valid this many minutes and allows this many attempts.
 LOGIN_CODE_MINUTES = envint("LOGIN_CODE_MINUTES", 15)
 LOGIN_CODE_ATTEMPTS = envint("LOGIN_CODE_ATTEMPTS", 5)
@@ -301,3 +326,6 @@ NOTIFICATIONS_DIGEST_HOUR = envint("NOTIFICATIONS_DIGEST_HOUR", 8)
 NOTIFICATIONS_DIGEST_POSTS = envint("NOTIFICATIONS_DIGEST_POSTS", 5)
 # A person with no activity for this many days gets one gentle nudge (then none for as long).
 NOTIFICATIONS_QUIET_DAYS = envint("NOTIFICATIONS_QUIET_DAYS", 30)
+
+# django-axes turns a refused login into the lockout page; its docs ask for it last.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")

@@ -38,6 +38,7 @@ from passaparola.governance.selectors import (
 )
 from passaparola.invitations.models import Invitation, Wave
 from passaparola.invitations.services import JoinRefused, person_join
+from passaparola.lib.clients import client_ip
 from passaparola.lib.redirects import next_url as lib_next_url
 from passaparola.lib.redirects import redirect_next
 from passaparola.notifications.forms import PreferencesForm
@@ -50,18 +51,21 @@ from passaparola.people.http import AuthedRequest
 from passaparola.people.models import Membership, Person, SsoIdentity
 from passaparola.people.selectors import directory
 from passaparola.people.services import (
-    login_code_check,
     person_leave,
     person_profile_update,
     person_role_set,
     person_set_language,
     sso_identity_link,
 )
+from passaparola.people.throttle import Rule, throttle_hit, throttled_response
 from passaparola.programme.selectors import programme_get
 from passaparola.recognition.services import participation_pause, participation_resume
 
 logger = logging.getLogger(__name__)
 DIRECTORY_PAGE_SIZE = 50
+# Asking for login codes: a mailbox gets at most 5 in 15 minutes, a client address 20.
+CODE_REQUESTS_PER_ADDRESS = Rule("login-code-address", limit=5, seconds=15 * 60)
+CODE_REQUESTS_PER_CLIENT = Rule("login-code-client", limit=20, seconds=15 * 60)
 
 
 def _code_form(data: object = None) -> CodeRequestForm:
@@ -117,6 +121,11 @@ def code_request(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     email = form.cleaned_data["email"].strip().lower()
+    wait = throttle_hit(CODE_REQUESTS_PER_ADDRESS, email) + throttle_hit(
+        CODE_REQUESTS_PER_CLIENT, client_ip(request.META)
+    )
+    if wait:
+        return throttled_response(request, wait)
     # Known or not, the same work: the worker looks the address up, makes the code and sends it.
     send_login_code(email)
     return render(
@@ -131,7 +140,9 @@ def code_login(request: HttpRequest) -> HttpResponse:
     """Log in with the one-time code from the email."""
     form = CodeLoginForm(request.POST)
     if form.is_valid():
-        person = login_code_check(email=form.cleaned_data["email"], code=form.cleaned_data["code"])
+        person = auth_authenticate(
+            request, email=form.cleaned_data["email"], code=form.cleaned_data["code"]
+        )
         if person is not None:
             return _login_and_go(request, person)
         form.add_error("code", _("This code is wrong or has expired. Ask for a new one."))

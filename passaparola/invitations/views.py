@@ -56,9 +56,11 @@ from passaparola.invitations.services import (
     wave_create,
     wave_send,
 )
+from passaparola.lib.clients import client_ip
 from passaparola.people.access import can_manage_programme
 from passaparola.people.http import AuthedRequest
 from passaparola.people.models import Person
+from passaparola.people.throttle import Rule, throttle_hit, throttled_response
 from passaparola.programme.selectors import programme_get
 
 PAGE_SIZE = 25
@@ -68,6 +70,13 @@ TEMPLATE_CSV = (
     "name,email,teams,role,location,seniority,wave,language\r\n"
     "Maria Rossi,maria.rossi@example.com,Sales|Marketing,member,Milan,Senior,Pilot,it\r\n"
 )
+
+
+# The company invite link is open to anyone who has it: a client address may ask for 20
+# sign-ups and try 20 codes in 15 minutes, an address 10 codes (each code allows 5 tries).
+SIGNUPS_PER_CLIENT = Rule("signup-client", limit=20, seconds=15 * 60)
+SIGNUP_CODES_PER_CLIENT = Rule("signup-code-client", limit=20, seconds=15 * 60)
+SIGNUP_CODES_PER_ADDRESS = Rule("signup-code-address", limit=10, seconds=15 * 60)
 
 
 def _manager(request: AuthedRequest) -> None:
@@ -365,6 +374,10 @@ def join(request: HttpRequest, key: str) -> HttpResponse:
     domains = programme_get().allowed_domains()
     if not current.open_link_enabled or key != current.open_link_key or not domains:
         return render(request, "invitations/link_invalid.html", status=404)
+    if request.method == "POST":
+        wait = throttle_hit(SIGNUPS_PER_CLIENT, client_ip(request.META))
+        if wait:
+            return throttled_response(request, wait)
     form = SignupForm(request.POST if request.method == "POST" else None, domains=domains)
     if request.method == "POST" and form.is_valid():
         signup = signup_request_create(
@@ -390,6 +403,11 @@ def join(request: HttpRequest, key: str) -> HttpResponse:
 def signup_code(request: HttpRequest) -> HttpResponse:
     """Confirm the address with the code from the email."""
     form = SignupCodeForm(request.POST)
+    wait = throttle_hit(
+        SIGNUP_CODES_PER_ADDRESS, str(request.POST.get("email", "")).strip().lower()[:254]
+    ) + throttle_hit(SIGNUP_CODES_PER_CLIENT, client_ip(request.META))
+    if wait:
+        return throttled_response(request, wait)
     if form.is_valid():
         try:
             person = signup_confirm_code(

@@ -132,3 +132,24 @@ class SsoIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"sso identity of {self.person_id}"
+
+
+class ThrottleWindow(models.Model):
+    """How many times one client or account did one guarded thing in one window of time.
+
+    Kept in the database so that every web process counts the same hits (see throttle.py).
+    The key is a keyed hash: neither addresses nor email addresses are stored.
+    """
+
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="throttle_window_unique"),
+        ]
+        indexes = [models.Index(fields=["window_start"], name="throttle_window_start")]
+
+    def __str__(self) -> str:
+        return f"{self.hits} hits in the window from {self.window_start}"

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
@@ -25,6 +24,7 @@ from huey.contrib.djhuey import HUEY
 from passaparola.activity.models import Activity, Verb
 from passaparola.activity.services import activities_record_many, activity_record
 from passaparola.lib.bots import is_bot
+from passaparola.lib.clients import client_ip
 from passaparola.lib.models import fields_save
 from passaparola.people.models import Person
 from passaparola.sharing.models import ShortLink
@@ -80,16 +80,6 @@ def salt_cached(day: date) -> str | None:
 def _header(meta: Mapping[str, Any], name: str) -> str:
     value = meta.get(name, "")
     return value if isinstance(value, str) else ""
-
-
-def client_ip(meta: Mapping[str, Any]) -> str:
-    """Return the visitor's address from request.META, trusting the configured proxy hops."""
-    hops = settings.FORWARDED_FOR_HOPS
-    forwarded = _header(meta, "HTTP_X_FORWARDED_FOR")
-    if hops and forwarded:
-        chain = [part.strip() for part in forwarded.split(",")]
-        return chain[-hops] if len(chain) >= hops else chain[0]
-    return _header(meta, "REMOTE_ADDR")
 
 
 def visitor_hash(*, ip: str, user_agent: str, day: date) -> str:

@@ -10,6 +10,7 @@ import decimal
 from dataclasses import dataclass
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -541,6 +542,9 @@ def person_erase(*, person: Person, by: Person) -> dict[str, int]:
     ):
         model.objects.filter(person=person).delete()
     SignupRequest.objects.filter(email__iexact=original_email).delete()
+    # Failed logins counted by django-axes name the account by its address.
+    AccessAttempt.objects.filter(username__iexact=original_email).delete()
+    AccessFailureLog.objects.filter(username__iexact=original_email).delete()
     invitations = Invitation.objects.filter(Q(email__iexact=original_email) | Q(person=person))
     for invitation in invitations:
         invitation.email = f"erased-invitation-{invitation.pk}@{ERASED_DOMAIN}"

@@ -5,9 +5,11 @@ from dataclasses import asdict
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from axes.models import AccessAttempt
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db.models import Model
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -170,6 +172,16 @@ class ErasureTests(PrivacyTestCase):
         log = self.client.get(reverse("governance:audit")).content.decode()
         self.assertIn('data-action="person.erased"', log)
         self.assertNotIn("Alice Example", log)
+
+    def test_failed_logins_recorded_against_the_address_are_erased(self) -> None:
+        Client(REMOTE_ADDR="203.0.113.5").post(
+            reverse("accounts:login"), {"email": "alice@example.org", "password": "wrong"}
+        )
+        self.assertTrue(AccessAttempt.objects.filter(username="alice@example.org").exists())
+
+        self.erase(self.alice)
+
+        self.assertFalse(AccessAttempt.objects.filter(username__icontains="alice").exists())
 
     def test_the_erased_person_can_no_longer_log_in(self) -> None:
         self.erase(self.alice)

@@ -5,8 +5,11 @@ as a view name (Django's `redirect()` would try to reverse "welcome" and fail), 
 another host or scheme, never as a protocol-relative or backslash trick.
 """
 
-from django.http import HttpRequest, HttpResponseRedirect
-from django.shortcuts import resolve_url
+from urllib.parse import urlsplit
+
+from django.core.exceptions import DisallowedRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 MAX_NEXT_LENGTH = 2000
@@ -38,3 +41,24 @@ def redirect_next(
 ) -> HttpResponseRedirect:
     """Redirect to the safe `next` address, or to `default` (a view name or a path)."""
     return HttpResponseRedirect(next_url(request, candidate) or resolve_url(default))
+
+
+def leave_for(
+    request: HttpRequest,
+    target: str,
+    destination: str,
+    schemes: tuple[str, ...] = ("https", "mailto"),
+) -> HttpResponse:
+    """Send the browser on to another site after a form, as a page rather than a redirect.
+
+    The content security policy allows forms to post only to this site (`form-action 'self'`),
+    and browsers apply that to where a form's redirect leads too. So the answer is a short page
+    with a `Refresh` header, which browsers follow as a new navigation, and a link to follow by
+    hand if they do not (a mail client that will not open, say).
+    """
+    if urlsplit(target).scheme.lower() not in schemes or any(c in target for c in "\r\n"):
+        raise DisallowedRedirect(f"Unsafe redirect to URL with scheme {urlsplit(target).scheme!r}")
+    response = render(request, "leaving.html", {"target": target, "destination": destination})
+    response["Refresh"] = f"0;url={target}"
+    response["Cache-Control"] = "no-store"
+    return response

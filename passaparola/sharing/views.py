@@ -3,7 +3,7 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -14,7 +14,7 @@ from passaparola.content.models import Post
 from passaparola.content.selectors import access_post_by_person
 from passaparola.lib.crypto import DecryptionError
 from passaparola.lib.pkce import new_verifier
-from passaparola.lib.redirects import redirect_next
+from passaparola.lib.redirects import leave_for, redirect_next
 from passaparola.networks.base import AuthExpired, ProviderError
 from passaparola.networks.catalogue import NETWORKS
 from passaparola.networks.providers import PROVIDERS, provider_for
@@ -64,12 +64,6 @@ from passaparola.sharing.services import (
 OAUTH_SESSION_KEY = "sharing_oauth"
 # Django refuses to redirect to longer addresses (HttpResponseRedirect's MAX_URL_LENGTH).
 MAX_SHARE_URL = 16_000
-
-
-class NetworkRedirect(HttpResponseRedirect):
-    """A redirect that may also open the mail client (mailto:)."""
-
-    allowed_schemes = ["https", "mailto"]
 
 
 def _published_post(request: AuthedRequest, post_id: int) -> Post:
@@ -152,7 +146,7 @@ def share(request: AuthedRequest, post_id: int, network: str) -> HttpResponse:
             return HttpResponse(_("Your link is copied. Paste it wherever you like."))
         messages.success(request, _("Your link is ready to copy below."))
         return redirect("content:post", post_id=post.pk)
-    return NetworkRedirect(target)
+    return leave_for(request, target, str(NETWORKS[network].label))
 
 
 @login_required
@@ -367,7 +361,7 @@ def account_connect_view(request: AuthedRequest, network: str) -> HttpResponse:
     url = provider.authorization_url(
         client=client, state=state, redirect_uri=redirect_uri, verifier=verifier
     )
-    return HttpResponseRedirect(url)
+    return leave_for(request, url, str(NETWORKS[network].label), schemes=("https", "http"))
 
 
 def _connect_bluesky(request: AuthedRequest) -> HttpResponse:

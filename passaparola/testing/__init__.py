@@ -96,3 +96,11 @@ class BaseTestCase(TestCase):
         self.client.post(reverse("sharing:panel", args=[post.pk]))
         self.client.post(reverse("content:post_viewed", args=[post.pk]))
         return self.client.get(reverse("content:post", args=[post.pk]), params)
+
+
+def leaving_target(response: Any) -> str:
+    """Return where a "leaving for another site" page sends the browser (lib.redirects)."""
+    assert response.status_code == 200, (response.status_code, response.content[:500])
+    refresh = response.get("Refresh", "")
+    assert refresh.startswith("0;url="), refresh
+    return str(refresh.removeprefix("0;url="))

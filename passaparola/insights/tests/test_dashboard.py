@@ -13,7 +13,7 @@ from passaparola.insights.selectors import programme_summary
 from passaparola.invitations.services import invitation_create, person_join
 from passaparola.people.models import Person
 from passaparola.sharing.models import ShortLink
-from passaparola.testing import BaseTestCase
+from passaparola.testing import BaseTestCase, leaving_target
 from passaparola.testing.clock import frozen
 from passaparola.tracking.models import Click
 
@@ -51,7 +51,7 @@ class DashboardFigureTests(BaseTestCase):
     def share(self, person: Person, network: str) -> str:
         self.login(person)
         response = self.client.post(reverse("sharing:share", args=[self.post.pk, network]))
-        self.assertEqual(response.status_code, 302)
+        leaving_target(response)
         return ShortLink.objects.get(person=person, post=self.post, network=network).code
 
     def click(self, code: str, user_agent: str, address: str = "192.0.2.10") -> None:

@@ -11,6 +11,7 @@ from passaparola.networks.linkedin import little_text
 from passaparola.sharing.models import ConnectedAccount, ScheduledShare, Share
 from passaparola.sharing.tests.fakeapi import Reply, Request
 from passaparola.sharing.tests.native import SITE, TIMEOUT, NativeTestCase
+from passaparola.testing import leaving_target
 
 URN = "urn:li:share:7012345678901234567"
 
@@ -206,7 +207,7 @@ class LinkedInConnectTests(NativeTestCase):
 
         response = self.client.post(reverse("sharing:account_connect", args=["linkedin"]))
 
-        target = urlsplit(response["Location"])
+        target = urlsplit(leaving_target(response))
         self.assertEqual(
             f"{target.scheme}://{target.netloc}{target.path}",
             f"{self.api.url}/oauth/v2/authorization",
@@ -249,7 +250,7 @@ class LinkedInConnectTests(NativeTestCase):
     def test_a_refusal_on_linkedin_changes_nothing(self) -> None:
         self.login(self.alice)
         response = self.client.post(reverse("sharing:account_connect", args=["linkedin"]))
-        state = parse_qs(urlsplit(response["Location"]).query)["state"][0]
+        state = parse_qs(urlsplit(leaving_target(response)).query)["state"][0]
 
         self.client.get(
             reverse("sharing:account_callback", args=["linkedin"]),

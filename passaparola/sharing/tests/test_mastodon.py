@@ -15,6 +15,7 @@ from passaparola.sharing.selectors import share_options
 from passaparola.sharing.services import shortlinks_create
 from passaparola.sharing.tests.fakeapi import Reply, Request
 from passaparola.sharing.tests.native import SITE, TIMEOUT, NativeTestCase
+from passaparola.testing import leaving_target
 
 
 def status_entity(status_id: str, text: str) -> dict[str, object]:
@@ -261,7 +262,7 @@ class MastodonConnectTests(NativeTestCase):
                 "website": SITE,
             },
         )
-        target = urlsplit(response["Location"])
+        target = urlsplit(leaving_target(response))
         self.assertEqual(target.path, "/oauth/authorize")
         query = {key: values[0] for key, values in parse_qs(target.query).items()}
         self.assertEqual(query["client_id"], "TWhM-tNSuncnqN7DBJmoyeLnk6K3iJJ71KKXxgL1hPM")

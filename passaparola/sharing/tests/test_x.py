@@ -12,6 +12,7 @@ from passaparola.lib.crypto import decrypt
 from passaparola.sharing.models import ConnectedAccount, ScheduledShare, Share
 from passaparola.sharing.tests.fakeapi import Reply, Request
 from passaparola.sharing.tests.native import SITE, TIMEOUT, NativeTestCase
+from passaparola.testing import leaving_target
 
 BASIC = "Basic " + base64.b64encode(b"x-client:x-secret").decode()
 # Token shapes from docs.x.com's OAuth 2.0 example.
@@ -228,7 +229,7 @@ class XConnectTests(NativeTestCase):
 
         response = self.client.post(reverse("sharing:account_connect", args=["x"]))
 
-        target = urlsplit(response["Location"])
+        target = urlsplit(leaving_target(response))
         self.assertEqual(
             f"{target.scheme}://{target.netloc}{target.path}", f"{self.api.url}/i/oauth2/authorize"
         )
@@ -274,7 +275,7 @@ class XConnectTests(NativeTestCase):
         self.api.on("GET", "/2/users/me", Reply(200, {"data": {"id": "1", "username": "ada"}}))
         self.login(self.alice)
         response = self.client.post(reverse("sharing:account_connect", args=["x"]))
-        state = parse_qs(urlsplit(response["Location"]).query)["state"][0]
+        state = parse_qs(urlsplit(leaving_target(response)).query)["state"][0]
         callback = reverse("sharing:account_callback", args=["x"])
 
         self.client.get(callback, {"code": "one", "state": state})

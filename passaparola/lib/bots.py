@@ -11,17 +11,19 @@ Sources, all matched case-insensitively:
 - generic signs of software: a contact address or `+http` link in the user agent, and a user
   agent of neither browser nor phone shape.
 
-Device names cannot match. The model part of an Android user agent ("Panasonic ELUGA",
-"HTC Butterfly", "B BOT 50") is removed before matching, and a list pattern that starts with a
-letter or a digit must start a word ("sonic" does not match "Panasonic", "ning/" not
-"Lightning/").
+Device names cannot match. A list pattern that starts with a letter or a digit must start a
+word ("sonic" does not match "Panasonic", "ning/" not "Lightning/"), and a match is believed
+only if it survives taking out the model part of an Android user agent ("Panasonic ELUGA",
+"HTC Butterfly", "B BOT 550") and the browsers and apps of people that a list names as
+crawlers (Sogou's mobile browser, Viber's and Blackboard's web views, Fluid).
 
 App HTTP clients count as software. `Dalvik/...` (Android's built-in HTTP client) and
 `CFNetwork/... Darwin/...` (the HTTP stack of iOS and macOS apps) are sent by an app that
 fetches the link itself, to unfurl it in a chat, prefetch it or resolve a short link, not by a
 person reading the page: a person who taps the link reads it in a browser or an app's web view,
-which sends `Mozilla/5.0 ...`. In-app browsers of social apps (LinkedIn, Facebook, Instagram,
-Snapchat, ...) are people.
+which sends `Mozilla/5.0 ...`. Office apps checking a link before opening it (`ms-office`,
+`Microsoft Office Word`) count as software for the same reason. In-app browsers of social apps
+(LinkedIn, Facebook, Instagram, Snapchat, ...) are people.
 
 Speed: each pattern is reduced to the literal strings that any of its matches must contain;
 one Aho-Corasick pass over the lower-cased user agent picks the few patterns worth running.
@@ -31,9 +33,10 @@ A browser's user agent usually runs none of them. `bench/bots` measures it.
 import importlib.util
 import re
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any, cast
 
 import ahocorasick_rs
 import regex
@@ -173,7 +176,8 @@ def _matomo_regexes(relative: str) -> list[str]:
     assert spec and spec.submodule_search_locations
     path = Path(next(iter(spec.submodule_search_locations))) / "regexes" / "upstream" / relative
     # Matomo's generic rule starts with "[a-z0-9_-]*" to capture a name: no use in a search.
-    return [entry["regex"].removeprefix("[a-z0-9_-]*") for entry in yaml_rs.loads(path.read_text())]
+    entries = cast(list[dict[str, Any]], yaml_rs.loads(path.read_text()))
+    return [entry["regex"].removeprefix("[a-z0-9_-]*") for entry in entries]
 
 
 def _bounded(pattern: str) -> list[str]:
@@ -210,7 +214,7 @@ def _split(pattern: str) -> list[str]:
     return parts
 
 
-def _triggers(items: sre_parse.SubPattern) -> frozenset[str] | None:  # type: ignore[name-defined]
+def _triggers(items: Any) -> frozenset[str] | None:
     """Return literal strings one of which every match must contain, the longer the better."""
     best: frozenset[str] | None = None
 
@@ -233,17 +237,18 @@ def _triggers(items: sre_parse.SubPattern) -> frozenset[str] | None:  # type: ig
         elif op is sre_parse.ATOMIC_GROUP:
             consider(_triggers(av))
         elif op is sre_parse.BRANCH:
-            branches = [_triggers(branch) for branch in av[1]]
-            if all(branches):
-                consider(frozenset().union(*branches))  # type: ignore[arg-type]
-        elif op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, sre_parse.POSSESSIVE_REPEAT):
-            if av[0] >= 1:
-                consider(_triggers(av[2]))
+            branches = [found for branch in av[1] if (found := _triggers(branch))]
+            if len(branches) == len(av[1]):
+                consider(frozenset().union(*branches))
+        elif op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, sre_parse.POSSESSIVE_REPEAT) and (
+            av[0] >= 1
+        ):
+            consider(_triggers(av[2]))
     consider(runs)
     return best
 
 
-def _literals(items: sre_parse.SubPattern) -> frozenset[str] | None:  # type: ignore[name-defined]
+def _literals(items: Any) -> frozenset[str] | None:
     """Return every string the items can match, lower-cased, when that is a few fixed strings."""
     strings = frozenset([""])
     for op, av in items:
@@ -254,8 +259,8 @@ def _literals(items: sre_parse.SubPattern) -> frozenset[str] | None:  # type: ig
         elif op is sre_parse.SUBPATTERN:
             tails = _literals(av[3])
         elif op is sre_parse.BRANCH:
-            options = [_literals(branch) for branch in av[1]]
-            tails = None if None in options else frozenset().union(*options)  # type: ignore[arg-type]
+            options = [found for branch in av[1] if (found := _literals(branch)) is not None]
+            tails = frozenset().union(*options) if len(options) == len(av[1]) else None
         else:
             return None
         if tails is None or len(strings) * len(tails) > MAX_TRIGGERS:
@@ -304,7 +309,7 @@ _SOURCES = _rule_sources()
 _TRIGGERS, _PLAN = _plan(_SOURCES)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rule(index: int) -> regex.Pattern[str]:
     # Compiled on first use: most rules never run, and compiling them all costs a second.
     return regex.compile(_SOURCES[index], regex.IGNORECASE)

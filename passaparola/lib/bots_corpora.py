@@ -5,9 +5,10 @@ Crawlers: the examples ("instances") that the crawler-user-agents list gives for
 and the bot fixtures of Matomo's device-detector (shipped in its PyPI package). The classifier
 uses the patterns of both lists, never these examples.
 
-People: the browser fixtures of device-detector and its apps that show pages in a web view, the npm packages `user-agents` (real traffic)
-and `top-user-agents` (the commonest browsers of the month), which scripts/fetch-corpora.sh
-downloads into var/corpora (or $CORPORA_DIR), and fake-useragent. The classifier uses none of
+People: the browser fixtures of device-detector and its apps that show pages in a web view,
+the npm packages `user-agents` (real traffic) and `top-user-agents` (the commonest browsers of
+the month), which scripts/fetch-corpora.sh downloads into var/corpora (or $CORPORA_DIR), and
+fake-useragent. The classifier uses none of
 them. App HTTP clients (Dalvik, CFNetwork) that device-detector files among browsers are set
 apart: Passaparola counts them as software (docs/tracking.md).
 """
@@ -17,6 +18,7 @@ import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any, cast
 
 import yaml_rs
 from crawleruseragents import CRAWLER_USER_AGENTS_DATA
@@ -85,7 +87,7 @@ def _device_detector() -> dict[str, set[str]]:
     for fixture in folder.iterdir():
         if not fixture.name.endswith(".yml"):
             continue
-        for entry in yaml_rs.loads(fixture.read_text()) or []:
+        for entry in cast(list[dict[str, Any]], yaml_rs.loads(fixture.read_text()) or []):
             agent = entry.get("user_agent")
             client = entry.get("client") or {}
             kind = client.get("type") if isinstance(client, dict) else None

@@ -151,7 +151,6 @@ def test_software_no_list_names_yet_is_a_bot(user_agent: str) -> None:
     assert is_bot(user_agent)
 
 
-
 # Tools the public lists missed, each once counted as a person.
 NAMED_MISSES = {
     "WebPageTest": (

@@ -7,9 +7,12 @@ from passaparola.tracking.services import clicks_catch_up, clicks_rollup_and_pru
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("tracking-process-clicks")
 def process_clicks() -> None:
     """Every minute: ingest the click spool, then click activities and waiting leads."""
+    # No Huey task lock: a consumer killed mid-run would leave it taken for good (it has no
+    # expiry on Redis), and clicks would stop being recorded. Two runs at once are safe: each
+    # step takes turns through a lock that a crash releases (the spool's file lock, the
+    # Redis spool's lock with a timeout, row locks in the database).
     clicks_catch_up()
 
 

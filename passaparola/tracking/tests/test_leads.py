@@ -183,6 +183,23 @@ class SnippetTests(LeadTestCase):
         self.assertEqual((lead.link, lead.source, lead.external_id), (self.link, "web", "form-7"))
         self.assertEqual(len(self.lead_points()), 1)
 
+    def test_a_beacon_from_a_page_that_goes_away_is_read_as_json(self) -> None:
+        # navigator.sendBeacon with a string: text/plain with a charset, the platform's cookies
+        # if the browser has any, and the website's origin; only the origin counts.
+        self.client.force_login(self.bob)
+        click = self.click()
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("tracking:lead"),
+                data=json.dumps({"click": click, "external_id": "form-9"}),
+                content_type="text/plain;charset=UTF-8",
+                headers={"origin": SITE},
+            )
+
+        self.assertEqual(response.status_code, 202)
+        self.assertEqual(Conversion.objects.get().link.person, self.alice)
+        self.assertEqual(len(self.lead_points()), 1)
+
     def test_one_click_brings_at_most_one_lead(self) -> None:
         click = self.click()
         self.report({"click": click, "external_id": "a"})

@@ -29,6 +29,7 @@ from passaparola.tracking.fastpath import FastRedirect
 from passaparola.tracking.models import Click, SpoolFile
 from passaparola.tracking.selectors import caches_clear
 from passaparola.tracking.services import clicks_catch_up, clicks_ingest, salt_for
+from passaparola.tracking.tasks import process_clicks
 
 CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -81,6 +82,19 @@ class SpoolTests(BaseTestCase):
         self.assertEqual((click.link, click.is_bot), (self.link, False))
         self.assertEqual(click.referrer_domain, "www.linkedin.com")
         self.assertIsNotNone(click.uuid)
+
+    def test_a_worker_killed_during_the_job_does_not_stop_the_next_runs(self) -> None:
+        # A consumer killed mid-job (SIGKILL, out of memory) never releases what it held: a
+        # Huey task lock in Redis would stay taken for good, and the job would never run again.
+        with spooled():
+            HUEY.lock_task("tracking-process-clicks").acquire()
+            try:
+                self.visit()
+                process_clicks.call_local()
+            finally:
+                HUEY.flush_locks()
+
+        self.assertEqual(Click.objects.count(), 1)
 
     def test_ingesting_twice_gives_each_click_once(self) -> None:
         with spooled():

@@ -42,14 +42,18 @@
       return false;
     }
     var body = JSON.stringify({ click: click, external_id: String(externalId || "").slice(0, 120) });
-    // text/plain keeps this a simple request: no preflight, no cookies sent.
-    if (window.fetch) {
+    // A lead is often reported as the page goes away (a form that navigates): a beacon is
+    // handed to the browser, which sends it after the page is gone. Plain text keeps it a
+    // simple request (no preflight, which a beacon cannot make); the platform reads it as JSON.
+    var sent = false;
+    try {
+      sent = !!(navigator.sendBeacon && navigator.sendBeacon(endpoint, body));
+    } catch (e) { /* refused (an invalid endpoint): try fetch */ }
+    if (!sent && window.fetch) {
       fetch(endpoint, {
         method: "POST", body: body, keepalive: true, mode: "cors", credentials: "omit",
         headers: { "Content-Type": "text/plain" }
       }).catch(function () {});
-    } else if (navigator.sendBeacon) {
-      navigator.sendBeacon(endpoint, new Blob([body], { type: "text/plain" }));
     }
     return true;
   }

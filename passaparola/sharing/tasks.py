@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from passaparola.sharing.models import ConnectedAccount
 from passaparola.sharing.selectors import expiring_accounts
@@ -21,9 +21,13 @@ def post_scheduled_share(scheduled_id: int) -> None:
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("sharing-post-due")
 def post_due_shares() -> None:
-    """Every minute: requeue shares a dead worker left behind, then post the due ones."""
+    """Every minute: requeue shares a dead worker left behind, then post the due ones.
+
+    No Huey task lock: a consumer killed while holding one would leave it taken for good (on
+    Redis it never expires) and nothing would be posted again. Two runs at once are safe:
+    each share is claimed in the database before it goes out (services._claim).
+    """
     scheduled_shares_release_stale()
     for scheduled_id in scheduled_shares_due():
         post_scheduled_share(scheduled_id)

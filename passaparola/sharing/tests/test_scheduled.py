@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from passaparola.sharing.models import ConnectedAccount, ScheduledShare, Share
 from passaparola.sharing.selectors import suggested_times
@@ -217,6 +218,29 @@ class ScheduleTests(NativeTestCase):
         post_due_shares.call_local()
 
         self.assertEqual(ScheduledShare.objects.get().status, ScheduledShare.Status.SENT)
+
+    def test_a_worker_killed_during_the_job_does_not_stop_the_next_runs(self) -> None:
+        self.login(self.alice)
+        self.schedule()
+        ScheduledShare.objects.update(scheduled_for=timezone.now() - timedelta(seconds=5))
+        # What a consumer killed mid-job leaves behind if the job took a Huey task lock.
+        HUEY.lock_task("sharing-post-due").acquire()
+        self.addCleanup(HUEY.flush_locks)
+
+        post_due_shares.call_local()
+
+        self.assertEqual(ScheduledShare.objects.get().status, ScheduledShare.Status.SENT)
+
+    def test_running_the_job_twice_posts_a_due_share_once(self) -> None:
+        self.login(self.alice)
+        self.schedule()
+        ScheduledShare.objects.update(scheduled_for=timezone.now() - timedelta(seconds=5))
+
+        post_due_shares.call_local()
+        post_due_shares.call_local()
+
+        self.assertEqual(ScheduledShare.objects.get().status, ScheduledShare.Status.SENT)
+        self.assertEqual(Share.objects.count(), 1)
 
     def test_a_share_left_going_out_by_a_dead_worker_is_requeued_as_uncertain(self) -> None:
         self.login(self.alice)

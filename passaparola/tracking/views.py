@@ -1,13 +1,10 @@
-import hashlib
 import json
-import time
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import (
     Http404,
     HttpRequest,
@@ -24,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from passaparola.lib.utm import add_param
 from passaparola.people.access import can_manage_programme
 from passaparola.people.http import AuthedRequest
+from passaparola.people.throttle import Rule, throttle_hit
 from passaparola.tracking.forms import ApiTokenForm, TrackingSettingsForm
 from passaparola.tracking.models import ApiToken
 from passaparola.tracking.selectors import (
@@ -164,14 +162,8 @@ def _cors(response: HttpResponse, origin: str) -> HttpResponse:
     return response
 
 
-def _too_many(request: HttpRequest) -> bool:
-    address = hashlib.sha256(client_ip(request.META).encode(errors="replace")).hexdigest()[:16]
-    key = f"tracking:leads:{address}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        return cache.incr(key) > LEADS_PER_MINUTE
-    except ValueError:
-        return False
+# Counted in the database every web process shares (people/throttle.py), not in one process.
+LEADS_PER_CLIENT = Rule("website-leads-client", limit=LEADS_PER_MINUTE, seconds=60)
 
 
 @csrf_exempt
@@ -184,8 +176,11 @@ def lead_snippet(request: HttpRequest) -> HttpResponse:
         return _cors(HttpResponse(status=204), origin)
     if request.method != "POST":
         return _cors(JsonResponse({"error": "use POST"}, status=405), origin)
-    if _too_many(request):
-        return _cors(JsonResponse({"error": "too many leads, try later"}, status=429), origin)
+    wait = throttle_hit(LEADS_PER_CLIENT, client_ip(request.META))
+    if wait:
+        response = JsonResponse({"error": "too many leads, try later"}, status=429)
+        response["Retry-After"] = str(wait)
+        return _cors(response, origin)
     try:
         data = _json_body(request)
         result = lead_from_website(

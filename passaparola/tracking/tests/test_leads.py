@@ -12,6 +12,7 @@ from django.utils import timezone
 from passaparola.activity.models import Activity, Verb
 from passaparola.content.models import Post
 from passaparola.content.services import post_create
+from passaparola.people.models import ThrottleWindow
 from passaparola.recognition.models import PointsEntry
 from passaparola.sharing.models import ShortLink
 from passaparola.sharing.services import shortlink_get_or_create
@@ -278,6 +279,16 @@ class SnippetTests(LeadTestCase):
 
         self.assertIn(429, statuses)
         self.assertLessEqual(Conversion.objects.count(), 30)
+        # Counted in the database every web process shares, with how long to wait.
+        self.assertTrue(ThrottleWindow.objects.exists())
+        refused = self.client.post(
+            reverse("tracking:lead"),
+            data=json.dumps({"click": "x"}),
+            content_type="text/plain",
+            headers={"origin": SITE},
+        )
+        self.assertEqual(refused.status_code, 429)
+        self.assertLessEqual(int(refused["Retry-After"]), 60)
 
     @override_settings(WHITENOISE_USE_FINDERS=True)
     def test_the_snippet_is_served_by_the_platform(self) -> None:

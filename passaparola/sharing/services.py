@@ -158,7 +158,7 @@ def share_create(
         post=post,
         network=network,
         text=text[: guardrails.MAX_TEXT],
-        fingerprint=guardrails.fingerprint(text),
+        fingerprint=guardrails.fingerprint(text, disclosure=policy_get().disclosure),
         method=method,
         remote_url=remote_url[:500],
         created_at=at or timezone.now(),

@@ -77,6 +77,15 @@ def _compiled(kind: str, pattern: str) -> "regex.Pattern[str]":
     return regex.compile(term_regex(kind, pattern), _FLAGS)
 
 
+def validate_term_is_new(pattern: str) -> None:
+    """Raise ValidationError when the same word, phrase or pattern is blocked already, in any
+    case (Python folds every script; the database constraint alone folds only ASCII on SQLite)."""
+    wanted = normalise(pattern).strip().casefold()
+    for existing in BlockedTerm.objects.values_list("pattern", flat=True):
+        if normalise(existing).strip().casefold() == wanted:
+            raise ValidationError(_("This word, phrase or pattern is blocked already."))
+
+
 def validate_term(kind: str, pattern: str) -> None:
     """Raise ValidationError when a blocked term would match nothing, everything, or too slowly."""
     if not pattern.strip():

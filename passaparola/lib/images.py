@@ -68,3 +68,16 @@ def image_shrink(data: bytes, *, max_side: int) -> tuple[bytes, str]:
         return buffer.getvalue(), ".jpg"
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue(), ".png"
+
+
+def image_icon(data: bytes, *, side: int) -> bytes:
+    """Return an image as a square PNG icon of `side` pixels, centred on a transparent ground
+    (a wide logo is not squashed). Raise ImageInvalid as image_inspect does."""
+    small, _suffix = image_shrink(data, max_side=side)
+    with Image.open(io.BytesIO(small)) as image:
+        square = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+        drawn = image.convert("RGBA")
+        square.paste(drawn, ((side - drawn.width) // 2, (side - drawn.height) // 2))
+    buffer = io.BytesIO()
+    square.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

@@ -76,6 +76,7 @@ WSGI_APPLICATION = "passaparola.wsgi.application"
 
 TEMPLATES = [
     {
+        "NAME": "django",
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
@@ -89,6 +90,17 @@ TEMPLATES = [
                 "passaparola.people.context_processors.permissions",
             ],
         },
+    },
+    # Plain-text emails (subjects and bodies, `*.txt`) are not HTML: escaping them would show
+    # &quot; and &#x27; to the reader. notifications.emails.email_send renders them here, so
+    # no template can forget an {% autoescape off %}; pages and HTML emails keep the engine
+    # above, which escapes.
+    {
+        "NAME": "email_text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 

@@ -4,6 +4,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from passaparola.programme.views import favicon
+
 
 def healthz(request: HttpRequest) -> HttpResponse:
     """Answer the load balancer's health check."""
@@ -28,6 +30,7 @@ urlpatterns = [
     path("programme/", include("passaparola.programme.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz),
+    path("favicon.ico", favicon, name="favicon"),
     # Uploaded logos are few and small; the app serves them itself, like its static files.
     re_path(r"^media/(?P<path>.*)$", media),
 ]

@@ -42,6 +42,7 @@ from passaparola.lib.clients import client_ip
 from passaparola.lib.redirects import next_url as lib_next_url
 from passaparola.lib.redirects import redirect_next
 from passaparola.notifications.forms import PreferencesForm
+from passaparola.notifications.models import NotificationPreference
 from passaparola.notifications.selectors import preference_get
 from passaparola.notifications.services import preferences_update
 from passaparola.notifications.tasks import send_login_code
@@ -60,6 +61,7 @@ from passaparola.people.services import (
 from passaparola.people.throttle import Rule, throttle_hit, throttled_response
 from passaparola.programme.selectors import programme_get
 from passaparola.recognition.services import participation_pause, participation_resume
+from passaparola.sharing.models import ConnectedAccount, Share
 
 logger = logging.getLogger(__name__)
 DIRECTORY_PAGE_SIZE = 50
@@ -340,12 +342,18 @@ def _accounts_url() -> str:
 
 @login_required
 def welcome(request: AuthedRequest) -> HttpResponse:
-    """The first steps: the policy, interests, networks and a first share."""
+    """The first steps, each ticked once done: the policy, interests, networks, notifications
+    and a first share."""
     me = request.user
     context = {
         "policy": policy_current(),
         "policy_pending": policy_pending_for(me),
         "interests": PersonInterest.objects.filter(person=me).count(),
+        "networks": ConnectedAccount.objects.filter(
+            person=me, status=ConnectedAccount.Status.ACTIVE
+        ).count(),
+        "notifications_chosen": NotificationPreference.objects.filter(person=me).exists(),
+        "shared": Share.objects.filter(person=me).exists(),
         "accounts_url": _accounts_url(),
     }
     return render(request, "accounts/welcome.html", context)

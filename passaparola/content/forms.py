@@ -5,9 +5,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from passaparola.content.images import ImageInvalid, image_check
+from passaparola.content.images import image_check
 from passaparola.content.models import ApprovalStep, Comment, Post, Reaction, Topic
 from passaparola.content.services import CaptionText
+from passaparola.lib.images import ImageInvalid
 from passaparola.networks.catalogue import NETWORKS
 from passaparola.people.models import Team
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
 
@@ -155,6 +156,18 @@ class Post(models.Model):
             and self.published_at <= now
             and (self.expires_at is None or self.expires_at > now)
         )
+
+    @property
+    def state_label(self) -> str:
+        """Return the state as editors read it: a published post is "Scheduled" until its time
+        comes and "Expired" once it is past its end."""
+        now = timezone.now()
+        if self.state == self.State.PUBLISHED:
+            if self.expires_at is not None and self.expires_at <= now:
+                return pgettext("post state", "Expired")
+            if self.published_at is not None and self.published_at > now:
+                return pgettext("post state", "Scheduled")
+        return self.get_state_display()
 
 
 class Caption(models.Model):

@@ -18,7 +18,7 @@ from passaparola.activity.models import Activity, Verb
 from passaparola.activity.services import activity_record
 from passaparola.audit.services import audit_record
 from passaparola.content.feeds import FeedEntry, canonical_url, feed_read, plain_text
-from passaparola.content.images import ImageInvalid, image_check
+from passaparola.content.images import image_check
 from passaparola.content.models import (
     ApprovalStep,
     Caption,
@@ -43,6 +43,7 @@ from passaparola.content.selectors import (
 )
 from passaparola.lib.fetch import IMAGE, FetchError, fetch
 from passaparola.lib.files import file_delete_on_commit
+from passaparola.lib.images import ImageInvalid
 from passaparola.notifications.emails import email_send
 from passaparola.notifications.models import DigestFrequency, EmailKind
 from passaparola.notifications.services import (

@@ -27,6 +27,7 @@ EXEMPT_NAMES = [
 EXEMPT_PREFIXES = [
     "/s/",
     "/healthz",
+    "/favicon.ico",
     "/admin/",
     "/invitations/accept/",
     "/invitations/o/",

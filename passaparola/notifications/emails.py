@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
-from django.template.loader import render_to_string
+from django.template import engines
 from django.urls import reverse
 
 from passaparola.notifications.models import EmailKind
@@ -88,10 +88,12 @@ def email_send(
         full["kind_label"] = EmailKind(kind).label
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # Plain text is never HTML-escaped, HTML always is: one engine for each (settings.TEMPLATES).
+    text_engine, html_engine = engines["email_text"], engines["django"]
     with in_language_of(person, preferred=language) as reader_language:
-        subject = render_to_string(f"{template}_subject.txt", full)
-        text = render_to_string(f"{template}.txt", full)
-        html = render_to_string(f"{template}.html", full)
+        subject = text_engine.get_template(f"{template}_subject.txt").render(full)
+        text = text_engine.get_template(f"{template}.txt").render(full)
+        html = html_engine.get_template(f"{template}.html").render(full)
     headers["Content-Language"] = reader_language
     message = EmailMultiAlternatives(
         " ".join(subject.split()),

@@ -3,12 +3,16 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
+from passaparola.lib.images import ImageInvalid, image_shrink
 from passaparola.programme.models import Programme
 
 MAX_LOGO_BYTES = 1_000_000
+# Pages show the logo in a header a few dozen pixels high (twice that on dense screens), and
+# the favicon is drawn from it: 512 pixels leave room for both.
+LOGO_MAX_SIDE = 512
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -43,20 +47,20 @@ class ProgrammeForm(forms.ModelForm):
         return "\n".join(dict.fromkeys(domains))
 
     def clean_logo(self) -> object:
+        """Keep a small, clean copy of a new logo: every page shows it, so a huge image (or a
+        decompression bomb) must never reach a browser."""
         logo = self.cleaned_data.get("logo")
         if not logo or logo == self.instance.logo:
             return logo
         if logo.size > MAX_LOGO_BYTES:
             raise ValidationError(_("The logo must be smaller than 1 MB."))
-        try:
-            with Image.open(logo) as image:
-                image.verify()
-                if image.format not in {"PNG", "JPEG", "GIF", "WEBP"}:
-                    raise ValidationError(_("Use a PNG, JPEG, GIF or WebP image."))
-        except (UnidentifiedImageError, OSError) as error:
-            raise ValidationError(_("This file is not an image we can read.")) from error
         logo.seek(0)
-        return logo
+        try:
+            small, suffix = image_shrink(logo.read(), max_side=LOGO_MAX_SIDE)
+        except ImageInvalid as error:
+            raise ValidationError(str(error)) from None
+        content_type = "image/jpeg" if suffix == ".jpg" else "image/png"
+        return SimpleUploadedFile(f"logo{suffix}", small, content_type=content_type)
 
 
 class GoalsForm(forms.ModelForm):

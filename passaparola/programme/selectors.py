@@ -1,13 +1,24 @@
 """Reading the programme's settings, and the language to write to someone in."""
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
 from django.utils import translation
 
+from passaparola.lib.images import ImageInvalid, image_icon
 from passaparola.people.models import Person
 from passaparola.programme.models import Programme
+
+logger = logging.getLogger(__name__)
+
+ICON_SIDE = 64
+DEFAULT_ICON = "img/favicon.png"
 
 
 def programme_get() -> Programme:
@@ -35,3 +46,32 @@ def in_language_of(person: Person | None = None, *, preferred: str = "") -> Iter
     language = language_of(person, preferred=preferred)
     with translation.override(language):
         yield language
+
+
+def programme_icon() -> bytes:
+    """Return the browser tab's icon as PNG bytes: the programme's logo drawn square, else the
+    icon shipped with the platform."""
+    programme = programme_get()
+    if programme.logo:
+        icon = _logo_icon(programme.logo.name, programme.updated_at.timestamp())
+        if icon is not None:
+            return icon
+    return _default_icon()
+
+
+@lru_cache(maxsize=4)
+def _logo_icon(name: str, version: float) -> bytes | None:
+    # `version` (the settings' last change) keys the cache: a new logo makes a new icon.
+    try:
+        with default_storage.open(name) as stored:
+            return image_icon(stored.read(), side=ICON_SIDE)
+    except (OSError, ImageInvalid):
+        logger.warning("the logo %s cannot be drawn as an icon", name)
+        return None
+
+
+@lru_cache(maxsize=1)
+def _default_icon() -> bytes:
+    found = finders.find(DEFAULT_ICON)
+    assert isinstance(found, str), f"static file {DEFAULT_ICON} is missing"
+    return Path(found).read_bytes()

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -8,7 +8,7 @@ from passaparola.audit.services import audit_record, diff
 from passaparola.people.access import can_manage_programme
 from passaparola.people.http import AuthedRequest
 from passaparola.programme.forms import GoalsForm, ProgrammeForm
-from passaparola.programme.selectors import programme_get
+from passaparola.programme.selectors import programme_get, programme_icon
 from passaparola.programme.services import programme_update
 
 
@@ -58,4 +58,12 @@ def brand_css(request: AuthedRequest) -> HttpResponse:
     colour = programme_get().primary_colour
     response = HttpResponse(f":root {{ --primary: {colour}; }}\n", content_type="text/css")
     response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The icon browsers ask every site for at /favicon.ico (and pages link to)."""
+    response = HttpResponse(programme_icon(), content_type="image/png")
+    # Pages link to it with the settings' version in the address, so a day of caching is safe.
+    response["Cache-Control"] = "public, max-age=86400"
     return response

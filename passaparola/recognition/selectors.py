@@ -623,6 +623,7 @@ class ChallengeView:
     reached: int
     participants: int
     winners: list[Person]
+    unnamed: int  # of those who reached the goal, people who are not named (hidden, paused)
     is_open: bool
     is_upcoming: bool
     is_participant: bool
@@ -653,13 +654,16 @@ def challenge_view(challenge: Challenge, person: Person) -> ChallengeView:
             "name"
         )
     )
+    # One set of people behind both the count and the names, so they always agree.
+    reached = winners.count()
     return ChallengeView(
         challenge=challenge,
         mine=progress.get(person.pk, 0),
         together=sum(progress.values()),
-        reached=sum(1 for n in progress.values() if n >= challenge.goal),
+        reached=reached,
         participants=participants.count(),
         winners=public,
+        unnamed=reached - len(public),
         is_open=challenge.starts_at <= now < challenge.ends_at,
         is_upcoming=now < challenge.starts_at,
         is_participant=participants.filter(pk=person.pk).exists(),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from passaparola.networks.bluesky.transport import APP_PASSWORD_RE
 from passaparola.networks.mastodon.transport import normalise_domain
 from passaparola.networks.providers import PROVIDERS
-from passaparola.sharing.guardrails import MAX_TEXT, validate_term
+from passaparola.sharing.guardrails import MAX_TEXT, validate_term, validate_term_is_new
 from passaparola.sharing.models import BlockedTerm, SharingPolicy
 
 
@@ -147,6 +147,7 @@ class BlockedTermForm(forms.ModelForm):
         if kind and pattern:
             try:
                 validate_term(str(kind), str(pattern))
+                validate_term_is_new(str(pattern))
             except ValidationError as error:
                 self.add_error("pattern", error)
         return data

@@ -77,6 +77,15 @@ def _compiled(kind: str, pattern: str) -> "regex.Pattern[str]":
     return regex.compile(term_regex(kind, pattern), _FLAGS)
 
 
+def validate_term_is_new(pattern: str) -> None:
+    """Raise ValidationError when the same word, phrase or pattern is blocked already, in any
+    case (Python folds every script; the database constraint alone folds only ASCII on SQLite)."""
+    wanted = normalise(pattern).strip().casefold()
+    for existing in BlockedTerm.objects.values_list("pattern", flat=True):
+        if normalise(existing).strip().casefold() == wanted:
+            raise ValidationError(_("This word, phrase or pattern is blocked already."))
+
+
 def validate_term(kind: str, pattern: str) -> None:
     """Raise ValidationError when a blocked term would match nothing, everything, or too slowly."""
     if not pattern.strip():
@@ -269,9 +278,14 @@ def hours_problems(policy: SharingPolicy, at: datetime) -> list[Problem]:
     ]
 
 
-def fingerprint(text: str) -> str:
+def fingerprint(text: str, *, disclosure: str = "") -> str:
     """Return a hash of the words of a text, ignoring links, case, spacing and the disclosure."""
-    words = " ".join(URL_RE.sub(" ", normalise(text)).casefold().split())
+    words = URL_RE.sub(" ", normalise(text))
+    if normalise(disclosure).split():
+        # Wherever it stands, as whole words: "#ad" goes, "#adventure" stays.
+        mark = regex.compile(term_regex(BlockedTerm.Kind.PHRASE, disclosure), _FLAGS)
+        words = mark.sub(" ", words)
+    words = " ".join(words.casefold().split())
     return hashlib.sha256(words.encode()).hexdigest() if words else ""
 
 
@@ -281,7 +295,7 @@ def identical_problems(
     """Return a nudge when many colleagues already shared this post with the same words."""
     if not policy.identical_threshold:
         return []
-    print_ = fingerprint(text)
+    print_ = fingerprint(text, disclosure=policy.disclosure)
     if not print_:
         return []
     colleagues = (

@@ -3,6 +3,7 @@ import string
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -143,6 +144,15 @@ class BlockedTerm(models.Model):
         verbose_name = _("blocked term")
         verbose_name_plural = _("blocked terms")
         ordering = ["kind", "pattern"]
+        constraints = [
+            # The checks compare without case (guardrails.validate_term_is_new); the database
+            # holds the line too, for the requests that race.
+            models.UniqueConstraint(
+                Lower("pattern"),
+                name="sharing_blockedterm_pattern_unique",
+                violation_error_message=_("This word, phrase or pattern is blocked already."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.pattern

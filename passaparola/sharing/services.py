@@ -4,6 +4,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -85,9 +86,18 @@ def policy_update(*, policy: SharingPolicy, fields: dict[str, object]) -> Sharin
 
 @transaction.atomic
 def blocked_term_create(*, kind: str, pattern: str, reason: str, by: Person) -> BlockedTerm:
-    """Add a word, phrase or pattern people may not share, after checking it is safe to run."""
+    """Add a word, phrase or pattern people may not share, after checking it is safe to run
+    and not blocked already; raise ValidationError otherwise."""
+    pattern = pattern.strip()
     guardrails.validate_term(kind, pattern)
-    return BlockedTerm.objects.create(kind=kind, pattern=pattern, reason=reason, created_by=by)
+    guardrails.validate_term_is_new(pattern)
+    try:
+        with transaction.atomic():
+            return BlockedTerm.objects.create(
+                kind=kind, pattern=pattern, reason=reason, created_by=by
+            )
+    except IntegrityError:  # the same term added at the same moment
+        raise ValidationError(_("This word, phrase or pattern is blocked already.")) from None
 
 
 @transaction.atomic
@@ -158,7 +168,7 @@ def share_create(
         post=post,
         network=network,
         text=text[: guardrails.MAX_TEXT],
-        fingerprint=guardrails.fingerprint(text),
+        fingerprint=guardrails.fingerprint(text, disclosure=policy_get().disclosure),
         method=method,
         remote_url=remote_url[:500],
         created_at=at or timezone.now(),

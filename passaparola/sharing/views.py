@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -461,11 +462,15 @@ def policy(request: AuthedRequest) -> HttpResponse:
     term_form = BlockedTermForm(request.POST if adding else None)
     if request.method == "POST" and adding and term_form.is_valid():
         data = term_form.cleaned_data
-        blocked_term_create(
-            kind=data["kind"], pattern=data["pattern"], reason=data["reason"], by=request.user
-        )
-        messages.success(request, _("The blocked term is added."))
-        return redirect("sharing:policy")
+        try:
+            blocked_term_create(
+                kind=data["kind"], pattern=data["pattern"], reason=data["reason"], by=request.user
+            )
+        except ValidationError as error:  # the same term, added by someone else meanwhile
+            term_form.add_error("pattern", error)
+        else:
+            messages.success(request, _("The blocked term is added."))
+            return redirect("sharing:policy")
     if request.method == "POST" and not adding and policy_form.is_valid():
         changed = {name: policy_form.cleaned_data[name] for name in policy_form.changed_data}
         if changed:

@@ -1,14 +1,49 @@
-"""The first steps after joining: policy, interests, networks, a first share."""
+"""The first steps after joining: policy, interests, networks, notifications, a first share."""
+
+import re
 
 from django.urls import reverse
 
 from passaparola.content.models import PersonInterest, Topic
 from passaparola.governance.services import policy_publish
 from passaparola.notifications.models import NotificationPreference
+from passaparola.notifications.services import preferences_update
+from passaparola.sharing.models import ConnectedAccount
+from passaparola.sharing.services import share_create
 from passaparola.testing import BaseTestCase
 
 
+def done_steps(page: str) -> list[str]:
+    """Return the steps of the welcome checklist that carry a tick."""
+    return re.findall(r'<li data-step="([a-z]+)" class="done">', page)
+
+
 class OnboardingTests(BaseTestCase):
+    def test_the_checklist_ticks_each_step_once_it_is_done(self) -> None:
+        policy_publish(by=self.adam, title="Policy", text="Be kind.")
+        self.login(self.alice)
+        self.client.post(reverse("governance:policy_accept"), {"version": 1, "agree": "on"})
+        page = self.client.get(reverse("accounts:welcome")).content.decode()
+        self.assertEqual(done_steps(page), ["policy"])
+        self.assertIn(reverse("accounts:welcome_notifications"), page)
+
+        PersonInterest.objects.create(person=self.alice, topic=Topic.objects.create(name="Jobs"))
+        ConnectedAccount.objects.create(person=self.alice, network="mastodon", remote_id="1")
+        preferences_update(
+            person=self.alice,
+            digest_frequency="daily",
+            email_digest=True,
+            email_recognition=True,
+            email_reminders=True,
+        )
+        share_create(person=self.alice, post=self.make_post(), network="linkedin")
+
+        page = self.client.get(reverse("accounts:welcome")).content.decode()
+        self.assertEqual(
+            done_steps(page), ["policy", "interests", "networks", "notifications", "share"]
+        )
+        self.assertEqual(page.count("Done:"), 5)
+
     def test_the_welcome_page_lists_the_steps(self) -> None:
         self.login(self.alice)
 

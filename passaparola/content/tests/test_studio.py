@@ -1,8 +1,12 @@
 """The studio: editors create, publish, edit and archive posts through its forms."""
 
+import re
+from datetime import timedelta
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from passaparola.content.models import Post
 from passaparola.sharing.services import shortlink_get_or_create
@@ -109,6 +113,30 @@ class StudioTests(BaseTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Choose at least one team, or show the post to everyone.")
         self.assertFalse(Post.objects.exists())
+
+    def test_the_studio_tells_a_live_post_from_a_scheduled_and_an_expired_one(self) -> None:
+        live = self.make_post(title="Live one")
+        expired = self.make_post(title="Gone one")
+        scheduled = self.make_post(title="Later one")
+        now = timezone.now()
+        Post.objects.filter(pk=expired.pk).update(expires_at=now - timedelta(hours=1))
+        Post.objects.filter(pk=scheduled.pk).update(published_at=now + timedelta(days=1))
+        self.login(self.erin)
+
+        page = self.client.get(reverse("content:studio")).content.decode()
+
+        row = re.compile(r'>([A-Za-z ]+ one)</a>.*?<span class="tag">([^<]+)</span>', re.S)
+        states = {
+            found.group(1): found.group(2)
+            for found in map(row.search, page.split("<tr>"))
+            if found is not None
+        }
+        self.assertEqual(
+            states, {"Live one": "Published", "Gone one": "Expired", "Later one": "Scheduled"}
+        )
+        edit = self.client.get(reverse("content:post_edit", args=[expired.pk]))
+        self.assertContains(edit, '<span class="tag">Expired</span>')
+        self.assertTrue(live.is_live)
 
     def test_the_admin_may_use_the_studio_too(self) -> None:
         self.login(self.adam)

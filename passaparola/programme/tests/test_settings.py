@@ -2,7 +2,10 @@
 
 import io
 import shutil
+import struct
 import tempfile
+import warnings
+import zlib
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +16,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from passaparola.programme.forms import MAX_LOGO_BYTES
 from passaparola.programme.models import Programme
@@ -29,6 +32,23 @@ def image_file(name: str, image_format: str, size: tuple[int, int] = (4, 4)) -> 
     buffer = io.BytesIO()
     Image.new("RGB", size, (31, 111, 235)).save(buffer, format=image_format)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{image_format.lower()}")
+
+
+def png_bomb(width: int, height: int) -> bytes:
+    """Return a tiny black-and-white PNG that decodes to width x height pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = bytes(1 + (width + 7) // 8) * height  # filter byte, then one bit a pixel
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 class ProgrammeSettingsTests(BaseTestCase):
@@ -140,7 +160,7 @@ class ProgrammeSettingsTests(BaseTestCase):
         response = self.save(logo=image_file("logo.bmp", "BMP"))
 
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "Use a PNG, JPEG, GIF or WebP image.")
+        self.assertContains(response, "Use a JPEG, PNG, GIF or WebP image.")
         self.assertEqual(programme_get().logo.name, "")
 
     def test_a_logo_over_the_size_limit_is_refused(self) -> None:
@@ -155,6 +175,61 @@ class ProgrammeSettingsTests(BaseTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "The logo must be smaller than 1 MB.")
         self.assertEqual(programme_get().logo.name, "")
+
+    def test_a_decompression_bomb_is_refused_as_logo_and_changes_nothing(self) -> None:
+        bomb = png_bomb(12_000, 12_000)
+        self.assertLess(len(bomb), 20_000)
+
+        upload = SimpleUploadedFile("logo.png", bomb, content_type="image/png")
+        with warnings.catch_warnings():
+            # Django's ImageField opens it first, and Pillow warns: expected here.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            response = self.save(name="Acme Voices", logo=upload)
+
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(
+            response, "The image is 12000 by 12000 pixels; use one of at most 40 megapixels."
+        )
+        programme = programme_get()
+        self.assertEqual((programme.name, programme.logo.name), ("Passaparola", ""))
+        self.assertEqual(list(Path(self.media_root).rglob("*.*")), [])
+
+    def test_a_large_logo_is_stored_small_with_its_transparency_and_no_metadata(self) -> None:
+        drawing = Image.new("RGBA", (3000, 1200), (0, 0, 0, 0))
+        drawing.paste((31, 111, 235, 255), (1000, 0, 2000, 1200))
+        notes = PngImagePlugin.PngInfo()
+        notes.add_text("Author", "Jane Designer, 12 Secret Street")
+        buffer = io.BytesIO()
+        drawing.save(buffer, format="PNG", pnginfo=notes)
+        upload = SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
+
+        response = self.save(logo=upload)
+
+        self.assertRedirects(response, reverse("programme:settings"))
+        logo = programme_get().logo
+        with default_storage.open(logo.name) as stored, Image.open(stored) as image:
+            self.assertEqual((image.format, image.mode, image.size), ("PNG", "RGBA", (512, 205)))
+            self.assertEqual(image.getpixel((10, 100)), (0, 0, 0, 0))
+            self.assertEqual(image.getpixel((256, 100)), (31, 111, 235, 255))
+            self.assertNotIn("Author", image.info)
+        self.login(self.alice)
+        self.assertContains(self.client.get(reverse("content:feed")), f'src="{logo.url}"')
+
+    def test_a_photo_logo_stays_a_jpeg_upright_and_without_its_exif(self) -> None:
+        exif = Image.Exif()
+        exif[0x0112] = 6  # Orientation: turn 90 degrees clockwise to show it
+        exif[0x010F] = "Camera maker"
+        buffer = io.BytesIO()
+        Image.new("RGB", (1200, 600), (200, 30, 30)).save(buffer, format="JPEG", exif=exif)
+        upload = SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+        self.assertRedirects(self.save(logo=upload), reverse("programme:settings"))
+
+        logo = programme_get().logo
+        self.assertTrue(logo.name.endswith(".jpg"))
+        with default_storage.open(logo.name) as stored, Image.open(stored) as image:
+            self.assertEqual((image.format, image.size), ("JPEG", (256, 512)))
+            self.assertEqual(len(image.getexif()), 0)
 
     def test_a_small_png_logo_is_saved_and_shown(self) -> None:
         response = self.save(logo=image_file("logo.png", "PNG"))

@@ -89,6 +89,28 @@ class ChallengeTests(BaseTestCase):
         self.assertContains(response, "<li data-winner>Bob Example</li>", html=True)
         self.assertNotContains(response, "<li data-winner>Alice Example</li>", html=True)
 
+    def test_the_count_of_people_who_reached_the_goal_matches_the_names(self) -> None:
+        for person in (self.alice, self.bob, self.lena):
+            self.share(person, 3)
+        self.alice.hide_from_leaderboards = True
+        self.alice.save(update_fields=["hide_from_leaderboards"])
+        participation_pause(person=self.lena)
+        self.login(self.bob)
+
+        response = self.client.get(reverse("recognition:challenge", args=[self.challenge.pk]))
+
+        self.assertContains(response, "3 people have reached the goal.")
+        self.assertContains(response, "<li data-winner>Bob Example</li>", html=True)
+        self.assertContains(response, "data-winner", count=1)
+        self.assertContains(response, "And 2 more, not named here.")
+        self.end_now()
+        challenge_close(challenge_id=self.challenge.pk)
+        # Once closed, the recorded winners count, not a fresh reading of the progress.
+        Challenge.objects.filter(pk=self.challenge.pk).update(goal=99)
+        closed = self.client.get(reverse("recognition:challenge", args=[self.challenge.pk]))
+        self.assertContains(closed, "3 people have reached the goal.")
+        self.assertContains(closed, "And 2 more, not named here.")
+
     def test_an_outsider_cannot_see_another_teams_challenge(self) -> None:
         self.login(self.charlie)
 

@@ -179,6 +179,20 @@ class GuardrailTests(BaseTestCase):
         leaving_target(accepted)
         self.assertTrue(Share.objects.filter(person=self.alice).exists())
 
+    def test_the_identical_caption_nudge_ignores_the_disclosure_wherever_it_stands(self) -> None:
+        policy_update(policy=policy_get(), fields={"identical_threshold": 2})
+        # Bob shared before the programme asked for a disclosure, Charlie put it first.
+        share_create(person=self.bob, post=self.post, network="x", text="Proud of this!")
+        policy_update(policy=policy_get(), fields={"disclosure": "#Ad"})
+        share_create(person=self.charlie, post=self.post, network="x", text="#ad Proud of this!")
+
+        nudged = self.share("x", text="Proud of this!")
+
+        self.assertContains(
+            nudged, "2 colleagues already shared these exact words", status_code=400
+        )
+        self.assertEqual(self.share("x", text="Proud of this! #adventure").status_code, 302)
+
     def test_a_nudge_does_not_override_a_block(self) -> None:
         self.block("word", "Globex")
 

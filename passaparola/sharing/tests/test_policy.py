@@ -1,5 +1,7 @@
 """The sharing policy page: programme managers only."""
 
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from passaparola.sharing.models import BlockedTerm
@@ -79,6 +81,26 @@ class PolicyPageTests(BaseTestCase):
         self.assertRedirects(response, reverse("sharing:policy"))
         term = BlockedTerm.objects.get()
         self.assertEqual((term.kind, term.pattern, term.created_by), ("word", "Globex", self.adam))
+
+    def test_the_same_term_in_any_case_is_refused_and_changes_nothing(self) -> None:
+        blocked_term_create(kind="word", pattern="Globex", reason="competitor", by=self.adam)
+        self.login(self.adam)
+
+        for kind, pattern in (("word", "GLOBEX"), ("phrase", " globex "), ("word", "Globex")):
+            with self.subTest(pattern):
+                response = self.client.post(
+                    reverse("sharing:policy"),
+                    {"add_term": "1", "kind": kind, "pattern": pattern, "reason": "again"},
+                )
+                self.assertContains(
+                    response, "This word, phrase or pattern is blocked already.", status_code=400
+                )
+        self.assertEqual(list(BlockedTerm.objects.values_list("reason", flat=True)), ["competitor"])
+        blocked_term_create(kind="word", pattern="Ärger", reason="r", by=self.adam)
+        with self.assertRaises(ValidationError):
+            blocked_term_create(kind="word", pattern="ÄRGER", reason="r", by=self.adam)
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            BlockedTerm.objects.create(kind="phrase", pattern="gLoBeX", reason="r")
 
     def test_a_dangerous_pattern_is_refused_on_save(self) -> None:
         self.login(self.adam)

@@ -191,7 +191,7 @@ class GuardrailTests(BaseTestCase):
         self.assertContains(
             nudged, "2 colleagues already shared these exact words", status_code=400
         )
-        self.assertEqual(self.share("x", text="Proud of this! #adventure").status_code, 302)
+        leaving_target(self.share("x", text="Proud of this! #adventure"))
 
     def test_a_nudge_does_not_override_a_block(self) -> None:
         self.block("word", "Globex")

@@ -279,6 +279,10 @@ SHARING_X_CLIENT_SECRET = envstr("SHARING_X_CLIENT_SECRET", "")
 SHARING_X_AUTH_URL = "https://x.com"
 SHARING_X_API_URL = "https://api.x.com"
 SHARING_BLUESKY_SERVICE = envstr("SHARING_BLUESKY_SERVICE", "https://bsky.social").rstrip("/")
+# Where the worker reads the counts of posts made on Bluesky (app.bsky.feed.getPosts, no login).
+SHARING_BLUESKY_APPVIEW = envstr("SHARING_BLUESKY_APPVIEW", "https://public.api.bsky.app").rstrip(
+    "/"
+)
 SHARING_MASTODON_URL_TEMPLATE = "https://{domain}"
 
 # Tracking: the click spool, the redirect's caches, GeoIP and the short-link domain.

@@ -51,6 +51,7 @@ from passaparola.sharing.models import (
     ConnectedAccount,
     ScheduledShare,
     Share,
+    ShareEngagement,
     SharingPreference,
     ShortLink,
 )
@@ -124,6 +125,9 @@ LINKED: dict[str, Linked] = {
         "scheduled_shares",
         ANONYMISED,
         cleared=("text", "remote_url", "remote_id", "error_message"),
+    ),
+    "sharing.ShareEngagement.person": Linked(
+        "measured_engagement", ANONYMISED, cleared=("remote_id", "server", "claim")
     ),
     "tracking.ApiToken.created_by": Linked("api_tokens_created", KEPT, why="the programme's setup"),
     "tracking.ClickRollup.person": Linked(
@@ -252,6 +256,18 @@ def person_export(*, person: Person) -> dict[str, Any]:
             "status",
             "text",
             "post_id",
+        ),
+        "measured_engagement": _rows(
+            ShareEngagement.objects.filter(person=person).order_by("posted_at"),
+            "posted_at",
+            "network",
+            "post_id",
+            "reposts",
+            "likes",
+            "replies",
+            "quotes",
+            "fetched_at",
+            "state",
         ),
         "clicks_on_my_links": _rows(
             Click.objects.filter(link__person=person).order_by("created_at"),
@@ -526,6 +542,12 @@ def person_erase(*, person: Person, by: Person) -> dict[str, int]:
     ScheduledShare.objects.filter(person=person).update(
         text="", remote_url="", remote_id="", error_message=""
     )
+    # The counts stay (the figures keep their totals); nothing left points at the posts.
+    engagement = ShareEngagement.objects.filter(person=person)
+    engagement.filter(state=ShareEngagement.State.MEASURING).update(
+        state=ShareEngagement.State.DONE
+    )
+    engagement.update(remote_id="", server="", claim="", next_fetch_at=None)
     Suggestion.objects.filter(person=person).update(text="", reason="")
     Kudos.objects.filter(recipient=person).update(message="")
     Kudos.objects.filter(sender=person).update(message="")

@@ -65,6 +65,36 @@ class Published:
     url: str = ""
 
 
+@dataclass(frozen=True)
+class Counts:
+    """What a network counted on one post: reposts (boosts), likes (favourites), replies, quotes."""
+
+    reposts: int = 0
+    likes: int = 0
+    replies: int = 0
+    quotes: int = 0
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A network's answer about some posts: the counts of those it still has.
+
+    A post left out of `counts` is gone (deleted, or its account removed). `pause_for` is set
+    when the network said, in its rate-limit headers, that no request is left for that many
+    seconds: the answer is good, but the next call must wait.
+    """
+
+    counts: dict[str, Counts]
+    pause_for: int = 0
+
+
+def as_count(value: object) -> int:
+    """Return a count from a network's JSON: a whole number of zero or more, else 0."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return 0
+    return max(0, value)
+
+
 class ProviderError(Exception):
     """A call to a network did not give us what we asked for."""
 
@@ -171,3 +201,10 @@ class Provider:
     def find_existing(self, *, session: Session, draft: Draft) -> Published | None:
         """Return the post an earlier, unanswered attempt made, when the network lets us look."""
         return None
+
+    # How many posts one engagement call reads; 0 when the network gives no counts.
+    engagement_batch = 0
+
+    def engagement(self, *, remote_ids: list[str], server: str, access_token: str = "") -> Reading:
+        """Read the public counts of our posts; raise RateLimited, AuthExpired and the like."""
+        raise NotImplementedError

@@ -133,6 +133,13 @@ def retry_after_seconds(response: Response, *reset_headers: str) -> int:
     return 60
 
 
+def exhausted_for(response: Response, remaining_header: str, reset_header: str) -> int:
+    """Return the seconds to wait when a good answer says no request is left, else 0."""
+    if response.header(remaining_header).strip() != "0":
+        return 0
+    return retry_after_seconds(response, reset_header)
+
+
 def raise_for_status(response: Response, *reset_headers: str) -> None:
     """Turn the common failures into typed errors: 401, 429, 5xx and other 4xx."""
     if response.status < 400:

@@ -312,3 +312,66 @@ class TokenExpiryNotice(models.Model):
 
     def __str__(self) -> str:
         return f"expiry notice for {self.account_id}"
+
+
+class ShareEngagement(models.Model):
+    """What a network counted on a post we made for a person: measured, never estimated.
+
+    The worker reads the counts a few times in the 30 days after posting
+    (services.ENGAGEMENT_SCHEDULE) and keeps the last reading; a post deleted on the network
+    keeps the counts it had.
+    """
+
+    class State(models.TextChoices):
+        MEASURING = "measuring", _("Measuring")
+        DONE = "done", _("Measured")
+        GONE = "gone", _("Deleted on the network")
+        UNREADABLE = "unreadable", _("Cannot be read")
+
+    share = models.OneToOneField(
+        Share, on_delete=models.CASCADE, primary_key=True, related_name="engagement"
+    )
+    # Copied from the share so the figures per person, post and network read one table.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_engagements"
+    )
+    post = models.ForeignKey(
+        "content.Post", on_delete=models.CASCADE, related_name="share_engagements"
+    )
+    network = models.CharField(max_length=20)
+    # The Mastodon server the status lives on; empty for Bluesky (read from the AppView).
+    server = models.CharField(max_length=300, blank=True)
+    # The status id (Mastodon) or at:// URI (Bluesky); emptied when the person is erased.
+    remote_id = models.CharField(max_length=300, blank=True)
+    posted_at = models.DateTimeField()
+    reposts = models.PositiveIntegerField(default=0)
+    likes = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)
+    quotes = models.PositiveIntegerField(default=0)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    fetches = models.PositiveSmallIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.MEASURING)
+    # When the worker reads the counts next; None once measuring has stopped.
+    next_fetch_at = models.DateTimeField(null=True, blank=True)
+    # The run that took this row (a random token): two workers never read the same row.
+    claim = models.CharField(max_length=32, blank=True)
+    gone_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("measured engagement")
+        verbose_name_plural = _("measured engagement")
+        indexes = [
+            models.Index(fields=["state", "next_fetch_at"]),
+            models.Index(fields=["person", "posted_at"]),
+            models.Index(fields=["post", "posted_at"]),
+            models.Index(fields=["posted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"engagement of share {self.share_id}"
+
+    @property
+    def total(self) -> int:
+        """Return every interaction counted: reposts, likes, replies and quotes."""
+        return self.reposts + self.likes + self.replies + self.quotes

@@ -264,7 +264,7 @@ def scheduled_shares_of(person: Person) -> list[ScheduledShare]:
     """Return the person's scheduled shares: coming ones first, then the last 30 days' others."""
     since = timezone.now() - timedelta(days=30)
     return list(
-        ScheduledShare.objects.select_related("post")
+        ScheduledShare.objects.select_related("post", "share__engagement")
         .filter(person=person)
         .exclude(status=ScheduledShare.Status.CANCELLED, updated_at__lt=since)
         .exclude(status=ScheduledShare.Status.SENT, sent_at__lt=since)

@@ -1,6 +1,9 @@
 """Creating short links, recording shares, and posting through connected accounts."""
 
 import logging
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -25,6 +28,7 @@ from passaparola.networks.base import (
     ProviderError,
     Published,
     RateLimited,
+    Reading,
     Session,
     Transient,
     Uncertain,
@@ -44,6 +48,7 @@ from passaparola.sharing.models import (
     MastodonServer,
     ScheduledShare,
     Share,
+    ShareEngagement,
     ShareMethod,
     SharingPolicy,
     SharingPreference,
@@ -542,8 +547,8 @@ def _fail(scheduled: ScheduledShare, code: str, message: str = "") -> ScheduledS
 
 
 @transaction.atomic
-def _record_sent(scheduled: ScheduledShare, published: Published) -> ScheduledShare:
-    # The remote id and the Share are written together: either both or neither.
+def _record_sent(scheduled: ScheduledShare, published: Published, *, server: str) -> ScheduledShare:
+    # The remote id, the Share and its engagement row are written together: all or nothing.
     now = timezone.now()
     share = share_create(
         person=scheduled.person,
@@ -554,6 +559,7 @@ def _record_sent(scheduled: ScheduledShare, published: Published) -> ScheduledSh
         remote_url=published.url,
         at=now,
     )
+    engagement_start(share=share, remote_id=published.remote_id, server=server)
     return _finish(
         scheduled,
         status=ScheduledShare.Status.SENT,
@@ -659,7 +665,7 @@ def scheduled_share_post(*, scheduled_id: int) -> ScheduledShare | None:
         )
     except ProviderError as error:
         return _fail(scheduled, error.code, error.message)
-    return _record_sent(scheduled, published)
+    return _record_sent(scheduled, published, server=account.server)
 
 
 # Telling people before a connected account's token runs out ---------------------------------
@@ -696,3 +702,242 @@ def token_expiry_notice_send(*, account: ConnectedAccount, now: datetime | None 
     notice.sent_at = timezone.now()
     notice.save(update_fields=["sent_at"])
     return True
+
+
+# Measured engagement: the counts Mastodon and Bluesky give on the posts we made -------------
+
+# When the worker reads a native post's counts, counted from the moment it was posted: close
+# together while people react, then further apart for the long tail. The 30-day reading is
+# the last; measuring stops there.
+ENGAGEMENT_SCHEDULE = (
+    timedelta(hours=1),
+    timedelta(hours=6),
+    timedelta(days=1),
+    timedelta(days=3),
+    timedelta(days=7),
+    timedelta(days=14),
+    timedelta(days=30),
+)
+# The 30-day reading may come this late when the worker was down; after that, nothing is read.
+ENGAGEMENT_GRACE = timedelta(days=1)
+# A row taken by a run is due again after this long, should that run die before answering.
+ENGAGEMENT_LEASE = timedelta(minutes=30)
+# How long a network that did not answer (5xx, no connection, timeout) is left alone.
+ENGAGEMENT_RETRY = timedelta(minutes=30)
+# Rows one run takes at most: a run stays well inside the lease.
+ENGAGEMENT_RUN_LIMIT = 500
+
+
+def engagement_next_fetch(posted_at: datetime, after: datetime) -> datetime | None:
+    """Return the schedule's next reading after `after`, or None once the last one is past."""
+    for offset in ENGAGEMENT_SCHEDULE:
+        if posted_at + offset > after:
+            return posted_at + offset
+    return None
+
+
+def engagement_start(*, share: Share, remote_id: str, server: str) -> ShareEngagement | None:
+    """Start measuring a post made for a person on a network that gives counts."""
+    provider = provider_for(share.network)
+    if provider is None or not provider.engagement_batch or not remote_id:
+        return None
+    return ShareEngagement.objects.create(
+        share=share,
+        person_id=share.person_id,
+        post_id=share.post_id,
+        network=share.network,
+        server=server[:300],
+        remote_id=remote_id[:300],
+        posted_at=share.created_at,
+        next_fetch_at=share.created_at + ENGAGEMENT_SCHEDULE[0],
+    )
+
+
+@dataclass
+class EngagementRun:
+    """What one run of the engagement worker did."""
+
+    read: int = 0
+    gone: int = 0
+    unreadable: int = 0
+    postponed: int = 0
+    closed: int = 0
+    calls: int = 0
+
+
+def _engagement_close(now: datetime) -> int:
+    """Stop measuring posts past the 30 days (and the grace) and those erased meanwhile."""
+    return (
+        ShareEngagement.objects.filter(state=ShareEngagement.State.MEASURING)
+        .filter(Q(posted_at__lt=now - ENGAGEMENT_SCHEDULE[-1] - ENGAGEMENT_GRACE) | Q(remote_id=""))
+        .update(state=ShareEngagement.State.DONE, next_fetch_at=None, claim="")
+    )
+
+
+def _engagement_claim(now: datetime, limit: int) -> tuple[str, list[ShareEngagement]]:
+    """Take the due rows for this run; a row another run holds is not due, so never taken twice.
+
+    One conditional UPDATE takes them: of two runs at once, each row goes to one (PostgreSQL
+    re-checks the condition on the row it waited for; SQLite writes one at a time).
+    """
+    claim = secrets.token_hex(16)
+    due = ShareEngagement.objects.filter(
+        state=ShareEngagement.State.MEASURING,
+        next_fetch_at__lte=now,
+        posted_at__gte=now - ENGAGEMENT_SCHEDULE[-1] - ENGAGEMENT_GRACE,
+    ).exclude(remote_id="")
+    ids = list(due.order_by("next_fetch_at").values_list("pk", flat=True)[:limit])
+    if not ids:
+        return claim, []
+    due.filter(pk__in=ids).update(claim=claim, next_fetch_at=now + ENGAGEMENT_LEASE)
+    rows = ShareEngagement.objects.filter(pk__in=ids, claim=claim).order_by("posted_at")
+    return claim, list(rows)
+
+
+def _engagement_write(row: ShareEngagement, claim: str, **fields: object) -> int:
+    # Lands only while the row is still this run's: not after a later run took it over, nor
+    # after the person was erased in the meantime.
+    return ShareEngagement.objects.filter(pk=row.pk, claim=claim).update(**fields)
+
+
+def _engagement_store(
+    rows: list[ShareEngagement], reading: Reading, claim: str, now: datetime, run: EngagementRun
+) -> None:
+    for row in rows:
+        counts = reading.counts.get(row.remote_id)
+        if counts is None:
+            # Deleted on the network (or its account removed): keep the last counts, stop.
+            run.gone += _engagement_write(
+                row,
+                claim,
+                state=ShareEngagement.State.GONE,
+                gone_at=now,
+                next_fetch_at=None,
+                error="",
+            )
+            continue
+        upcoming = engagement_next_fetch(row.posted_at, now)
+        run.read += _engagement_write(
+            row,
+            claim,
+            reposts=counts.reposts,
+            likes=counts.likes,
+            replies=counts.replies,
+            quotes=counts.quotes,
+            fetched_at=now,
+            fetches=F("fetches") + 1,
+            state=ShareEngagement.State.MEASURING if upcoming else ShareEngagement.State.DONE,
+            next_fetch_at=upcoming,
+            error="",
+        )
+
+
+def _engagement_unreadable(
+    rows: list[ShareEngagement], claim: str, message: str, run: EngagementRun
+) -> None:
+    # Quietly: no email, no notification. The counts read so far stay.
+    for row in rows:
+        run.unreadable += _engagement_write(
+            row,
+            claim,
+            state=ShareEngagement.State.UNREADABLE,
+            next_fetch_at=None,
+            error=message[:300],
+        )
+
+
+def _engagement_postpone(
+    network: str, server: str, rows: list[ShareEngagement], until: datetime, run: EngagementRun
+) -> None:
+    """Leave a network (or one Mastodon server) alone until `until`: every row due before."""
+    waiting = ShareEngagement.objects.filter(
+        state=ShareEngagement.State.MEASURING, network=network, next_fetch_at__lt=until
+    )
+    if server:
+        waiting = waiting.filter(server=server)
+    waiting.update(next_fetch_at=until)
+    run.postponed += ShareEngagement.objects.filter(
+        pk__in=[row.pk for row in rows], state=ShareEngagement.State.MEASURING
+    ).update(next_fetch_at=until)
+
+
+def _mastodon_token(row: ShareEngagement, accounts: dict[tuple[int, str], ConnectedAccount]) -> str:
+    # Only the token of the person's account on the server the status lives on is ever sent.
+    account = accounts.get((row.person_id, row.server))
+    if account is None:
+        return ""
+    try:
+        return decrypt(account.access_token)
+    except DecryptionError:
+        return ""
+
+
+def engagement_measure(
+    *, now: datetime | None = None, limit: int = ENGAGEMENT_RUN_LIMIT
+) -> EngagementRun:
+    """Read the counts of the native posts that are due, network by network, in batches.
+
+    Not atomic: each row is taken by a conditional UPDATE, so two runs never read the same
+    row, and written back as soon as its answer is in. A network that says stop (429, or no
+    request left before a reset) is left alone until the time it names; a post the network no
+    longer has is marked gone; a server that will not show the post to us is not asked again.
+    No error stops the run: what cannot be read now stays due.
+    """
+    now = now or timezone.now()
+    run = EngagementRun(closed=_engagement_close(now))
+    claim, rows = _engagement_claim(now, limit)
+    if not rows:
+        return run
+    accounts = {
+        (account.person_id, account.server): account
+        for account in ConnectedAccount.objects.filter(
+            network="mastodon",
+            status=ConnectedAccount.Status.ACTIVE,
+            person_id__in={row.person_id for row in rows if row.network == "mastodon"},
+        )
+    }
+    groups: dict[tuple[str, str], list[ShareEngagement]] = defaultdict(list)
+    for row in rows:
+        provider = provider_for(row.network)
+        per_call = provider.engagement_batch if provider else 0
+        # Mastodon's limits are per server; Bluesky's AppView is one host for every post.
+        groups[(row.network, row.server if per_call == 1 else "")].append(row)
+    for (network, server), group in groups.items():
+        provider = provider_for(network)
+        if provider is None or not provider.engagement_batch:
+            _engagement_unreadable(group, claim, "this network gives no counts", run)
+            continue
+        size = provider.engagement_batch
+        for start in range(0, len(group), size):
+            batch = group[start : start + size]
+            token = _mastodon_token(batch[0], accounts) if network == "mastodon" else ""
+            run.calls += 1
+            try:
+                reading = provider.engagement(
+                    remote_ids=[row.remote_id for row in batch], server=server, access_token=token
+                )
+            except RateLimited as error:
+                until = now + timedelta(seconds=error.retry_after)
+                logger.info("engagement: %s %s rate-limited until %s", network, server, until)
+                _engagement_postpone(network, server, group[start:], until, run)
+                break
+            except AuthExpired as error:
+                _engagement_unreadable(batch, claim, error.message, run)
+                continue
+            except Transient as error:
+                logger.info("engagement: %s %s unavailable: %s", network, server, error.message)
+                _engagement_postpone(network, server, group[start:], now + ENGAGEMENT_RETRY, run)
+                break
+            except ProviderError as error:
+                _engagement_unreadable(batch, claim, error.message, run)
+                continue
+            except Exception:
+                logger.exception("engagement: reading %s %s failed", network, server)
+                _engagement_postpone(network, server, group[start:], now + ENGAGEMENT_RETRY, run)
+                break
+            _engagement_store(batch, reading, claim, now, run)
+            if reading.pause_for:
+                until = now + timedelta(seconds=reading.pause_for)
+                _engagement_postpone(network, server, group[start + size :], until, run)
+                break
+    return run

@@ -7,6 +7,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from passaparola.sharing.models import ConnectedAccount
 from passaparola.sharing.selectors import expiring_accounts
 from passaparola.sharing.services import (
+    engagement_measure,
     scheduled_share_post,
     scheduled_shares_due,
     scheduled_shares_release_stale,
@@ -46,3 +47,14 @@ def send_token_expiry_notice(account_id: int) -> None:
     account = ConnectedAccount.objects.select_related("person").filter(pk=account_id).first()
     if account is not None:
         token_expiry_notice_send(account=account)
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def measure_engagement() -> None:
+    """Every ten minutes: read the counts of native Mastodon and Bluesky posts that are due.
+
+    Readings come 1 h, 6 h, 1, 3, 7, 14 and 30 days after posting (services.ENGAGEMENT_SCHEDULE).
+    No Huey task lock, for the reason post_due_shares gives: each row is claimed in the
+    database, so two runs at once never read the same post.
+    """
+    engagement_measure()

@@ -29,7 +29,7 @@ from passaparola.invitations.models import Invitation
 from passaparola.notifications.models import NotificationPreference
 from passaparola.people.models import Person
 from passaparola.recognition.models import Badge, BadgeAward, Challenge, ChallengeWinner, Kudos
-from passaparola.sharing.models import Share, SharingPreference, ShortLink
+from passaparola.sharing.models import Share, ShareEngagement, SharingPreference, ShortLink
 from passaparola.sharing.services import share_create
 from passaparola.testing import BaseTestCase
 from passaparola.tracking.models import Click
@@ -261,6 +261,20 @@ class CoverageTests(PrivacyTestCase):
         Kudos.objects.create(sender=self.alice, recipient=self.bob, message="Thanks, Bob")
         Suggestion.objects.create(person=self.alice, url="https://example.com/a", text="Read it")
         self.alice.groups.add(Group.objects.create(name="Helpers"))
+        native = share_create(person=self.alice, post=self.post, network="mastodon", text="Hi")
+        ShareEngagement.objects.create(
+            share=native,
+            person=self.alice,
+            post=self.post,
+            network="mastodon",
+            server="social.example",
+            remote_id="103254962155278888",
+            posted_at=now,
+            likes=12,
+            fetched_at=now,
+            next_fetch_at=now + timedelta(hours=6),
+            claim="a-run",
+        )
 
     def linked_rows(self, person: Person) -> dict[str, int]:
         return {

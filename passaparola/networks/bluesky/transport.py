@@ -1,5 +1,6 @@
 """Bluesky's XRPC API (docs.bsky.app: com.atproto.server.createSession, repo.createRecord,
-repo.uploadBlob, repo.getRecord; "Posts" guide for facets and link cards).
+repo.uploadBlob, repo.getRecord; "Posts" guide for facets and link cards; app.bsky.feed.getPosts
+on the public AppView, "API Hosts and Auth" and "Rate Limits" guides).
 
 People connect with an app password (Settings > Privacy and security > App passwords), which
 they can revoke at any time; we keep it encrypted to open a new session when the refresh
@@ -20,14 +21,17 @@ from django.conf import settings
 from passaparola.networks import http
 from passaparola.networks.base import (
     AuthExpired,
+    Counts,
     Credentials,
     Draft,
     Duplicate,
     Provider,
     Published,
+    Reading,
     Rejected,
     Session,
     Transient,
+    as_count,
 )
 from passaparola.networks.lengths import utf8_span
 
@@ -226,6 +230,40 @@ class BlueskyProvider(Provider):
             return None
         uri = response.json().get("uri", "")
         return Published(remote_id=uri, url=self.post_url(session, uri)) if uri else None
+
+    # app.bsky.feed.getPosts: "uris", maxLength 25.
+    engagement_batch = 25
+
+    def engagement(
+        self, *, remote_ids: list[str], server: str = "", access_token: str = ""
+    ) -> Reading:
+        """Read posts' counts from the public AppView: app.bsky.feed.getPosts, 25 at most.
+
+        The AppView answers without a session, so no token is used: an access token lasts
+        about two hours, and opening sessions is limited per account (createSession), a budget
+        posting must not lose to measuring. A post the AppView leaves out is gone.
+        """
+        query = urlencode([("uris", uri) for uri in remote_ids])
+        response = http.request(
+            "GET", f"{settings.SHARING_BLUESKY_APPVIEW}/xrpc/app.bsky.feed.getPosts?{query}"
+        )
+        _raise_for_xrpc(response)
+        posts = response.json().get("posts") if isinstance(response.json(), dict) else None
+        if not isinstance(posts, list):
+            raise Rejected("Bluesky did not return the posts")
+        wanted = set(remote_ids)
+        counts = {
+            post["uri"]: Counts(
+                reposts=as_count(post.get("repostCount")),
+                likes=as_count(post.get("likeCount")),
+                replies=as_count(post.get("replyCount")),
+                quotes=as_count(post.get("quoteCount")),
+            )
+            for post in posts
+            if isinstance(post, dict) and post.get("uri") in wanted
+        }
+        pause_for = http.exhausted_for(response, "ratelimit-remaining", "ratelimit-reset")
+        return Reading(counts=counts, pause_for=pause_for)
 
     @staticmethod
     def post_url(session: Session, uri: str) -> str:

@@ -1,4 +1,5 @@
-"""Mastodon's REST API (docs.joinmastodon.org/methods/apps, /methods/oauth, /methods/statuses).
+"""Mastodon's REST API (docs.joinmastodon.org/methods/apps, /methods/oauth, /methods/statuses,
+/api/rate-limits).
 
 Each Mastodon server is its own authorization server, so our app registers itself once per
 server (POST /api/v1/apps) and the services keep the client id and secret in MastodonServer.
@@ -7,18 +8,23 @@ Access tokens do not expire; a 401 means the person revoked us.
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.conf import settings
 
 from passaparola.networks import http, oauth
 from passaparola.networks.base import (
+    AuthExpired,
+    Counts,
     Credentials,
     Draft,
     OAuthClient,
     Provider,
     Published,
+    Reading,
     Rejected,
     Session,
+    as_count,
 )
 
 SCOPES = ["read:accounts", "write:statuses"]
@@ -156,3 +162,36 @@ class MastodonProvider(Provider):
         return Published(
             remote_id=str(status["id"]), url=status.get("url") or status.get("uri", "")
         )
+
+    # GET /api/v1/statuses/:id reads one status at a time (the batch endpoint is 4.3+ only).
+    engagement_batch = 1
+
+    def engagement(self, *, remote_ids: list[str], server: str, access_token: str = "") -> Reading:
+        """Read one status's counts: GET /api/v1/statuses/:id, public for public statuses.
+
+        We ask without the token first: the scopes people gave us (read:accounts,
+        write:statuses) do not include read:statuses, and Mastodon answers a token outside its
+        scopes with 403 even where no token is needed. Only a server that shows nothing to
+        anonymous callers (401) is asked again with the token.
+        """
+        (status_id,) = remote_ids
+        url = f"{server_url(server)}/api/v1/statuses/{quote(status_id, safe='')}"
+        response = http.request("GET", url)
+        if response.status == 401 and access_token:
+            response = http.request("GET", url, headers={"Authorization": f"Bearer {access_token}"})
+            if response.status == 403:  # the token is good but may not read statuses
+                raise AuthExpired(http.describe(response), status=403)
+        pause_for = http.exhausted_for(response, "x-ratelimit-remaining", "x-ratelimit-reset")
+        if response.status in (404, 410):  # deleted, or its account suspended
+            return Reading(counts={}, pause_for=pause_for)
+        http.raise_for_status(response, "x-ratelimit-reset")
+        status = response.json()
+        if not isinstance(status, dict) or str(status.get("id", "")) != status_id:
+            raise Rejected("the server did not return the status")
+        counts = Counts(
+            reposts=as_count(status.get("reblogs_count")),
+            likes=as_count(status.get("favourites_count")),
+            replies=as_count(status.get("replies_count")),
+            quotes=as_count(status.get("quotes_count")),  # Mastodon 4.5 and later
+        )
+        return Reading(counts={status_id: counts}, pause_for=pause_for)

@@ -45,6 +45,7 @@ class NativeTestCase(BaseTestCase):
             SHARING_X_AUTH_URL=self.api.url,
             SHARING_X_API_URL=self.api.url,
             SHARING_BLUESKY_SERVICE=self.api.url,
+            SHARING_BLUESKY_APPVIEW=self.api.url,
         )
         overrides.enable()
         self.addCleanup(overrides.disable)

@@ -204,6 +204,8 @@ class Provider:
 
     # How many posts one engagement call reads; 0 when the network gives no counts.
     engagement_batch = 0
+    # True when each person's server answers (and rate-limits) for itself, as on Mastodon.
+    engagement_per_server = False
 
     def engagement(self, *, remote_ids: list[str], server: str, access_token: str = "") -> Reading:
         """Read the public counts of our posts; raise RateLimited, AuthExpired and the like."""

@@ -741,6 +741,8 @@ def engagement_start(*, share: Share, remote_id: str, server: str) -> ShareEngag
     provider = provider_for(share.network)
     if provider is None or not provider.engagement_batch or not remote_id:
         return None
+    if provider.engagement_per_server and not server:
+        return None
     return ShareEngagement.objects.create(
         share=share,
         person_id=share.person_id,
@@ -847,13 +849,17 @@ def _engagement_unreadable(
 
 
 def _engagement_postpone(
-    network: str, server: str, rows: list[ShareEngagement], until: datetime, run: EngagementRun
+    network: str,
+    server: str | None,
+    rows: list[ShareEngagement],
+    until: datetime,
+    run: EngagementRun,
 ) -> None:
-    """Leave a network (or one Mastodon server) alone until `until`: every row due before."""
+    """Leave a network (or one of its servers) alone until `until`: every row due before."""
     waiting = ShareEngagement.objects.filter(
         state=ShareEngagement.State.MEASURING, network=network, next_fetch_at__lt=until
     )
-    if server:
+    if server is not None:
         waiting = waiting.filter(server=server)
     waiting.update(next_fetch_at=until)
     run.postponed += ShareEngagement.objects.filter(
@@ -896,12 +902,12 @@ def engagement_measure(
             person_id__in={row.person_id for row in rows if row.network == "mastodon"},
         )
     }
-    groups: dict[tuple[str, str], list[ShareEngagement]] = defaultdict(list)
+    # Mastodon's limits are per server; Bluesky's AppView is one host for every post.
+    groups: dict[tuple[str, str | None], list[ShareEngagement]] = defaultdict(list)
     for row in rows:
         provider = provider_for(row.network)
-        per_call = provider.engagement_batch if provider else 0
-        # Mastodon's limits are per server; Bluesky's AppView is one host for every post.
-        groups[(row.network, row.server if per_call == 1 else "")].append(row)
+        per_server = provider is not None and provider.engagement_per_server
+        groups[(row.network, row.server if per_server else None)].append(row)
     for (network, server), group in groups.items():
         provider = provider_for(network)
         if provider is None or not provider.engagement_batch:
@@ -914,25 +920,29 @@ def engagement_measure(
             run.calls += 1
             try:
                 reading = provider.engagement(
-                    remote_ids=[row.remote_id for row in batch], server=server, access_token=token
+                    remote_ids=[row.remote_id for row in batch],
+                    server=server or "",
+                    access_token=token,
                 )
             except RateLimited as error:
                 until = now + timedelta(seconds=error.retry_after)
-                logger.info("engagement: %s %s rate-limited until %s", network, server, until)
+                logger.info("engagement: %s %s rate-limited until %s", network, server or "", until)
                 _engagement_postpone(network, server, group[start:], until, run)
                 break
             except AuthExpired as error:
                 _engagement_unreadable(batch, claim, error.message, run)
                 continue
             except Transient as error:
-                logger.info("engagement: %s %s unavailable: %s", network, server, error.message)
+                logger.info(
+                    "engagement: %s %s unavailable: %s", network, server or "", error.message
+                )
                 _engagement_postpone(network, server, group[start:], now + ENGAGEMENT_RETRY, run)
                 break
             except ProviderError as error:
                 _engagement_unreadable(batch, claim, error.message, run)
                 continue
             except Exception:
-                logger.exception("engagement: reading %s %s failed", network, server)
+                logger.exception("engagement: reading %s %s failed", network, server or "")
                 _engagement_postpone(network, server, group[start:], now + ENGAGEMENT_RETRY, run)
                 break
             _engagement_store(batch, reading, claim, now, run)

@@ -165,6 +165,7 @@ class MastodonProvider(Provider):
 
     # GET /api/v1/statuses/:id reads one status at a time (the batch endpoint is 4.3+ only).
     engagement_batch = 1
+    engagement_per_server = True
 
     def engagement(self, *, remote_ids: list[str], server: str, access_token: str = "") -> Reading:
         """Read one status's counts: GET /api/v1/statuses/:id, public for public statuses.

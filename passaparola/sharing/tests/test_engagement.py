@@ -11,9 +11,11 @@ RateLimit-Remaining and RateLimit-Reset (epoch seconds) headers, 429 past the li
 """
 
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 from typing import Any
 from unittest import mock
 
+from django.apps import apps as django_apps
 from django.core import mail
 from django.urls import reverse
 
@@ -24,6 +26,7 @@ from passaparola.people.models import Person
 from passaparola.sharing.engagement import Engagement, engagement_by, engagement_for
 from passaparola.sharing.models import (
     ConnectedAccount,
+    ScheduledShare,
     ShareEngagement,
     ShareMethod,
 )
@@ -603,3 +606,35 @@ class EngagementSelectorTests(EngagementTestCase):
         self.assertEqual(engagement_by("share", **week)[first.pk].likes, 10)
         self.assertEqual(engagement_by("post", **week)[self.post.pk].posts, 3)
         self.assertEqual(engagement_by("network", **week)["bluesky"].gone, 1)
+
+
+class BackfillTests(EngagementTestCase):
+    network = "mastodon"
+
+    def test_posts_made_in_the_last_30_days_before_the_release_are_measured_too(self) -> None:
+        backfill = import_module("passaparola.sharing.migrations.0009_shareengagement_backfill")
+        self.connect(server="social.example")
+        recent = self.native("mastodon", "1", server="social.example", at=T0 - timedelta(days=2))
+        old = self.native("mastodon", "2", server="social.example", at=T0 - timedelta(days=31))
+        for row, sent_at in ((recent, T0 - timedelta(days=2)), (old, T0 - timedelta(days=31))):
+            ScheduledShare.objects.create(
+                person=self.alice,
+                post=self.post,
+                network="mastodon",
+                scheduled_for=sent_at,
+                status=ScheduledShare.Status.SENT,
+                sent_at=sent_at,
+                remote_id=row.remote_id,
+                remote_url=f"https://social.example/@ada/{row.remote_id}",
+                share=row.share,
+            )
+        ShareEngagement.objects.all().delete()
+
+        with frozen(T0):
+            backfill.backfill(django_apps, None)
+
+        row = ShareEngagement.objects.get()
+        self.assertEqual(
+            (row.share_id, row.remote_id, row.server), (recent.pk, "1", "social.example")
+        )
+        self.assertEqual(row.next_fetch_at, T0 + timedelta(days=1))  # the 3-day reading

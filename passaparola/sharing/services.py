@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -776,22 +776,32 @@ def _engagement_close(now: datetime) -> int:
     )
 
 
-def _engagement_claim(now: datetime, limit: int) -> tuple[str, list[ShareEngagement]]:
-    """Take the due rows for this run; a row another run holds is not due, so never taken twice.
-
-    One conditional UPDATE takes them: of two runs at once, each row goes to one (PostgreSQL
-    re-checks the condition on the row it waited for; SQLite writes one at a time).
-    """
-    claim = secrets.token_hex(16)
-    due = ShareEngagement.objects.filter(
+def _engagement_due(now: datetime) -> QuerySet[ShareEngagement]:
+    return ShareEngagement.objects.filter(
         state=ShareEngagement.State.MEASURING,
         next_fetch_at__lte=now,
         posted_at__gte=now - ENGAGEMENT_SCHEDULE[-1] - ENGAGEMENT_GRACE,
     ).exclude(remote_id="")
-    ids = list(due.order_by("next_fetch_at").values_list("pk", flat=True)[:limit])
+
+
+def _engagement_due_ids(now: datetime, limit: int) -> list[int]:
+    return list(_engagement_due(now).order_by("next_fetch_at").values_list("pk", flat=True)[:limit])
+
+
+def _engagement_claim(now: datetime, limit: int) -> tuple[str, list[ShareEngagement]]:
+    """Take the due rows for this run; a row another run holds is not due, so never taken twice.
+
+    One conditional UPDATE takes them: of two runs that saw the same rows due, each row goes
+    to one (PostgreSQL re-checks the condition on a row it waited for; SQLite writes one at a
+    time). The lease on next_fetch_at makes the rows of a run that died due again.
+    """
+    claim = secrets.token_hex(16)
+    ids = _engagement_due_ids(now, limit)
     if not ids:
         return claim, []
-    due.filter(pk__in=ids).update(claim=claim, next_fetch_at=now + ENGAGEMENT_LEASE)
+    _engagement_due(now).filter(pk__in=ids).update(
+        claim=claim, next_fetch_at=now + ENGAGEMENT_LEASE
+    )
     rows = ShareEngagement.objects.filter(pk__in=ids, claim=claim).order_by("posted_at")
     return claim, list(rows)
 

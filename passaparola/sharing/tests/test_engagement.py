@@ -10,19 +10,26 @@ RateLimit-Remaining and RateLimit-Reset (epoch seconds) headers, 429 past the li
 (docs.bsky.app: lexicon app.bsky.feed.getPosts, "Rate Limits").
 """
 
+import itertools
+import threading
 from datetime import UTC, datetime, timedelta
 from importlib import import_module
 from typing import Any
-from unittest import mock
+from unittest import mock, skipUnless
 
 from django.apps import apps as django_apps
 from django.core import mail
+from django.db import connection, connections
+from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 
 from passaparola.accounts.privacy import person_erase
+from passaparola.content.services import post_create
 from passaparola.networks.bluesky import BlueskyProvider
 from passaparola.notifications.models import Notification
-from passaparola.people.models import Person
+from passaparola.people.models import Person, Role
+from passaparola.people.services import person_create
+from passaparola.sharing import services
 from passaparola.sharing.engagement import Engagement, engagement_by, engagement_for
 from passaparola.sharing.models import (
     ConnectedAccount,
@@ -638,3 +645,84 @@ class BackfillTests(EngagementTestCase):
             (row.share_id, row.remote_id, row.server), (recent.pk, "1", "social.example")
         )
         self.assertEqual(row.next_fetch_at, T0 + timedelta(days=1))  # the 3-day reading
+
+
+@skipUnless(connection.vendor == "postgresql", "concurrent runs need PostgreSQL")
+@override_settings(SHARING_HTTP_TIMEOUT=TIMEOUT, SHARING_ALLOW_PRIVATE_HOSTS=True)
+class ConcurrentRunsTests(TransactionTestCase):
+    """Two worker runs in threads with their own connections, both seeing the same rows due."""
+
+    def setUp(self) -> None:
+        self.api = FakeAPI().start()
+        self.addCleanup(self.api.stop)
+        overrides = self.settings(SHARING_BLUESKY_APPVIEW=self.api.url)
+        overrides.enable()
+        self.addCleanup(overrides.disable)
+        alice = person_create(email="alice@example.org", name="Alice")
+        editor = person_create(email="erin@example.org", name="Erin", role=Role.EDITOR)
+        post = post_create(created_by=editor, url="https://example.com/a", title="A")
+        for n in range(40):
+            share = share_create(
+                person=alice, post=post, network="bluesky", method=ShareMethod.NATIVE, at=T0
+            )
+            engagement_start(share=share, remote_id=f"at://{DID}/app.bsky.feed.post/{n}", server="")
+        self.api.on(
+            "GET",
+            GET_POSTS,
+            lambda request: Reply(
+                200,
+                {
+                    "posts": [
+                        post_view(uri, reposts=0, likes=1, replies=0, quotes=0)
+                        for uri in request.query["uris"]
+                    ]
+                },
+            ),
+        )
+
+    def test_two_runs_that_see_the_same_rows_due_read_each_post_once(self) -> None:
+        now = T0 + timedelta(hours=1)
+        barrier = threading.Barrier(2)
+        arrivals = itertools.count()
+        first_took_its_rows = threading.Event()
+        due_ids, claim = services._engagement_due_ids, services._engagement_claim
+
+        def seen_by_both(at: datetime, limit: int) -> list[int]:
+            ids = due_ids(at, limit)
+            barrier.wait(timeout=10)  # both runs saw every row due; neither took one yet
+            if next(arrivals) == 1:
+                first_took_its_rows.wait(timeout=10)  # the second tries once the first took them
+            return ids
+
+        def claim_and_tell(at: datetime, limit: int) -> tuple[str, list[ShareEngagement]]:
+            taken = claim(at, limit)
+            first_took_its_rows.set()
+            return taken
+
+        results: list[object] = [None, None]
+
+        def run(index: int) -> None:
+            try:
+                results[index] = engagement_measure(now=now)
+            except Exception as error:
+                results[index] = error
+            finally:
+                connections.close_all()
+
+        with (
+            mock.patch.object(services, "_engagement_due_ids", seen_by_both),
+            mock.patch.object(services, "_engagement_claim", claim_and_tell),
+        ):
+            threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+
+        self.assertFalse([r for r in results if isinstance(r, Exception)], results)
+        asked = [uri for call in self.api.calls("GET", GET_POSTS) for uri in call.query["uris"]]
+        self.assertEqual(len(asked), 40)
+        self.assertEqual(len(set(asked)), 40)
+        self.assertEqual(
+            set(ShareEngagement.objects.values_list("fetches", "likes").distinct()), {(1, 1)}
+        )

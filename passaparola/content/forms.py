@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from passaparola.content.images import ImageInvalid, image_check
 from passaparola.content.models import ApprovalStep, Comment, Post, Reaction, Topic
 from passaparola.content.services import CaptionText
+from passaparola.lib.bounds import DayField, IdField
 from passaparola.networks.catalogue import NETWORKS
 from passaparola.people.models import Team
 
@@ -283,7 +284,7 @@ class ApprovalStepForm(forms.Form):
 
 class FeedFilterForm(forms.Form):
     # An id rather than a ModelChoiceField: the feed page lists the topics already.
-    topic = forms.IntegerField(required=False, min_value=1)
+    topic = IdField(required=False)
     type = forms.ChoiceField(
         label=_("Type"), choices=[("", _("All types")), *Post.Type.choices], required=False
     )
@@ -291,5 +292,5 @@ class FeedFilterForm(forms.Form):
 
 
 class CalendarForm(forms.Form):
-    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    start = DayField(required=False, input_formats=["%Y-%m-%d"])
     weeks = forms.IntegerField(required=False, min_value=1, max_value=8)

@@ -36,8 +36,10 @@ def _refuse_constant(name: str) -> Any:
 
 
 def _check_text(value: object) -> None:
-    """Refuse lone surrogates ("\\ud800"): valid JSON, but no database stores them."""
+    """Refuse lone surrogates and NUL characters: valid JSON, but no PostgreSQL text holds them."""
     if isinstance(value, str):
+        if "\x00" in value:
+            raise JsonBodyError("the body holds a NUL character")
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:

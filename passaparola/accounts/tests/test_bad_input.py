@@ -669,3 +669,55 @@ class BadInputWalk(BaseTestCase):
 
     def test_the_programme_manager(self) -> None:
         self.walk(self.adam)
+
+
+class OversizedIdTests(BaseTestCase):
+    """An id no database column can hold, in a form's multiple choice, is a form error."""
+
+    def test_every_multiple_choice_form_refuses_an_oversized_id_and_changes_nothing(self) -> None:
+        post = self.make_post()
+        source = Source.objects.create(
+            created_by=self.erin, name="Feed", url="https://feed.example.invalid/rss"
+        )
+        challenge = Challenge.objects.create(
+            title="Share more",
+            metric="shares",
+            goal=3,
+            starts_at=timezone.now(),
+            ends_at=timezone.now() + timedelta(days=7),
+            created_by=self.adam,
+        )
+        forms = [
+            (self.alice, "/interests/", "topics"),
+            (self.alice, "/welcome/interests/", "topics"),
+            (self.erin, "/studio/new/", "topics"),
+            (self.erin, "/studio/new/", "teams"),
+            (self.erin, "/studio/new/", "required_teams"),
+            (self.erin, f"/studio/{post.pk}/", "teams"),
+            (self.erin, "/studio/sources/new/", "topics"),
+            (self.erin, f"/studio/sources/{source.pk}/", "teams"),
+            (self.adam, "/challenges/new/", "posts"),
+            (self.adam, f"/challenges/{challenge.pk}/edit/", "posts"),
+            (self.adam, "/invitations/new/", "teams"),
+        ]
+        topic = Topic.objects.create(name="Factories")
+        snapshot = BadInputWalk().snapshot
+        for person, path, name in forms:
+            for value in [HUGE, str(2**63)]:
+                with self.subTest(path=path, field=name, value=value):
+                    self.login(person)
+                    before = snapshot()
+
+                    response = self.client.post(path, {name: [str(topic.pk), value]})
+
+                    self.assertContains(
+                        response, "is not one of the available choices", status_code=200
+                    )
+                    self.assertEqual(snapshot(), before)
+
+
+class MediaTests(BaseTestCase):
+    def test_a_file_name_the_file_system_refuses_is_not_found(self) -> None:
+        response = self.client.get("/media/" + "a" * 5000)
+
+        self.assertEqual(response.status_code, 404)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from passaparola.content.images import ImageInvalid, image_check
 from passaparola.content.models import ApprovalStep, Comment, Post, Reaction, Topic
 from passaparola.content.services import CaptionText
-from passaparola.lib.bounds import DayField, IdField
+from passaparola.lib.bounds import DayField, IdField, MomentField
 from passaparola.networks.catalogue import NETWORKS
 from passaparola.people.models import Team
 
@@ -28,7 +28,7 @@ def _url_field(label: Any, *, required: bool = True, help_text: Any = "") -> for
 
 
 def _when_field(label: Any, help_text: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return MomentField(
         label=label,
         required=False,
         help_text=help_text,

@@ -26,7 +26,7 @@ from urllib.parse import quote, urlsplit
 
 from django.db import connection
 from django.forms import BaseForm, BaseFormSet
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.utils import timezone
@@ -46,6 +46,7 @@ from passaparola.testing import BaseTestCase
 from passaparola.tracking.services import api_token_create, tracking_settings_update
 
 HUGE = "99999999999999999999999"
+AHEAD, BEHIND = "Pacific/Kiritimati", "Pacific/Pago_Pago"  # UTC+14 and UTC-11
 LONG = "a" * 100_000
 SITE = "https://www.acme.example"
 
@@ -652,21 +653,27 @@ class BadInputWalk(BaseTestCase):
                 role=role,
             )
 
+    # Some roles walk in the time zones furthest from UTC, where the first and the last
+    # minute of the calendar overflow once turned into UTC.
     def test_anonymous_visitors(self) -> None:
         self.walk(None)
 
+    @override_settings(TIME_ZONE=AHEAD)
     def test_a_member(self) -> None:
         self.walk(self.alice)
 
+    @override_settings(TIME_ZONE=BEHIND)
     def test_a_team_lead(self) -> None:
         self.walk(self.lena)
 
+    @override_settings(TIME_ZONE=AHEAD)
     def test_an_editor(self) -> None:
         self.walk(self.erin)
 
     def test_a_viewer(self) -> None:
         self.walk(self.vera)
 
+    @override_settings(TIME_ZONE=BEHIND)
     def test_the_programme_manager(self) -> None:
         self.walk(self.adam)
 

@@ -16,6 +16,7 @@ import random
 import re
 import socket
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -104,8 +105,9 @@ def _deep_object(levels: int) -> bytes:
     return b'{"a":' * levels + b"1" + b"}" * levels
 
 
-# Excluded, with the reason: none so far. (Streaming answers are read in full by the test
-# client, so they need no exclusion.)
+# Excluded, with the reason: none so far. Streaming answers (exports, static files) are read
+# in full by the test client and need no exclusion; demo's bench/s/<code> is mounted only with
+# BENCH_BASELINE=true (bench/redirect), so the resolver of a test run does not list it.
 EXCLUDED: dict[str, str] = {}
 
 
@@ -492,7 +494,8 @@ class BadInputWalk(BaseTestCase):
         forms: dict[str, list[FormSeen]] = {}
         reached: dict[str, int] = {}
 
-        # 1. Every page as it should be opened, gathering its forms.
+        # 1. Every page as it should be opened, gathering its forms. A piece of page that htmx
+        # loads with a POST (the share panel) is asked for the same way.
         for route, pattern in patterns:
             view = self.view_name(route, pattern)
             if view in EXCLUDED:
@@ -500,6 +503,8 @@ class BadInputWalk(BaseTestCase):
             path = fill(route, self.valid(view))
             response = self.send("GET", path, role=role)
             reached[route] = response.status_code if response is not None else 500
+            if response is not None and response.status_code == 405:
+                response = self.send("POST", path, headers={"hx-request": "true"}, role=role)
             if response is None or response.status_code != 200:
                 continue
             if "html" not in response.get("Content-Type", ""):
@@ -515,14 +520,15 @@ class BadInputWalk(BaseTestCase):
                 key = f"{method}:{match.route}"
                 forms.setdefault(key, []).append(form)
 
-        # 2. Nonsense everywhere. Pages this role cannot open (a login redirect, a 404) and the
-        # admin (no role here is staff) get a lighter round: their answer does not vary.
+        # 2. Nonsense everywhere. Pages this role cannot open (a login redirect, a 404) get a
+        # lighter round: their answer does not vary. The admin is walked by a staff member
+        # below; to everyone else its every address is the same redirect, already checked.
         for route, pattern in patterns:
             view = self.view_name(route, pattern)
-            if view in EXCLUDED:
+            if view in EXCLUDED or route.startswith("admin/"):
                 continue
             path = fill(route, self.valid(view))
-            light = route.startswith("admin/") or reached[route] in (301, 302, 404)
+            light = reached[route] in (301, 302, 404)
             for query in itertools.islice(self.query(view, route, forms, rng), 1 if light else 4):
                 self.send("GET", path, query=query, role=role)
             for body in self.bodies(view, route, forms, rng, light=light):
@@ -652,6 +658,43 @@ class BadInputWalk(BaseTestCase):
                 headers={"origin": SITE},
                 role=role,
             )
+
+    @override_settings(TIME_ZONE=AHEAD)
+    def test_a_staff_superuser_in_the_admin(self) -> None:
+        """The Django admin, as the programme manager of a real install (staff and superuser)."""
+        Person.objects.filter(pk=self.adam.pk).update(is_staff=True, is_superuser=True)
+        self.adam.refresh_from_db()
+        self.client.force_login(self.adam)
+        self.original = {"is_active": True, "is_staff": True, "is_superuser": True}
+        self.state = self.snapshot()
+        query = "&".join(
+            f"{name}={value}"
+            for name, value in [
+                ("q", "x%00y"),
+                ("o", HUGE),
+                ("p", HUGE),
+                ("id__exact", HUGE),
+                ("created_at__gte", "0001-01-01"),
+                ("date_joined__lte", "9999-12-31"),
+                ("_changelist_filters", "%FF%FE"),
+            ]
+        )
+        with warnings.catch_warnings():
+            # The admin's own date filters hand the ORM a naive day, and its change forms build
+            # URLFields without assume_scheme: Django's warnings, not findings of this walk.
+            warnings.filterwarnings("ignore", "DateTimeField .* naive datetime", RuntimeWarning)
+            warnings.filterwarnings("ignore", "The default scheme will be changed")
+            for route, pattern in url_patterns():
+                if not route.startswith("admin/"):
+                    continue
+                path = fill(route, self.valid(self.view_name(route, pattern)))
+                self.send("GET", path, role=self.adam)
+                self.send("GET", path, query=query, role=self.adam)
+                for nonsense in [HUGE, "0", "%FF", "x%00y"] if "<" in route else []:
+                    self.send("GET", fill(route, self.broken(nonsense)), role=self.adam)
+        self.assertFalse(
+            self.failures, "\n".join([f"{len(self.failures)} bad answers:", *self.failures])
+        )
 
     # Some roles walk in the time zones furthest from UTC, where the first and the last
     # minute of the calendar overflow once turned into UTC.

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
 
@@ -14,7 +14,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def media(request: HttpRequest, path: str) -> FileResponse:
     """Serve an uploaded file from MEDIA_ROOT as the settings say now, not at import time."""
-    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    try:
+        return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    except OSError:  # a name the file system refuses (too long, for one) names no upload
+        raise Http404 from None
 
 
 urlpatterns = [

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from passaparola.content.images import image_check
 from passaparola.content.models import ApprovalStep, Comment, Post, Reaction, Topic
 from passaparola.content.services import CaptionText
+from passaparola.lib.bounds import DayField, IdField, MomentField
 from passaparola.lib.images import ImageInvalid
 from passaparola.networks.catalogue import NETWORKS
 from passaparola.people.models import Team
@@ -28,7 +29,7 @@ def _url_field(label: Any, *, required: bool = True, help_text: Any = "") -> for
 
 
 def _when_field(label: Any, help_text: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return MomentField(
         label=label,
         required=False,
         help_text=help_text,
@@ -284,7 +285,7 @@ class ApprovalStepForm(forms.Form):
 
 class FeedFilterForm(forms.Form):
     # An id rather than a ModelChoiceField: the feed page lists the topics already.
-    topic = forms.IntegerField(required=False, min_value=1)
+    topic = IdField(required=False)
     type = forms.ChoiceField(
         label=_("Type"), choices=[("", _("All types")), *Post.Type.choices], required=False
     )
@@ -292,5 +293,5 @@ class FeedFilterForm(forms.Form):
 
 
 class CalendarForm(forms.Form):
-    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    start = DayField(required=False, input_formats=["%Y-%m-%d"])
     weeks = forms.IntegerField(required=False, min_value=1, max_value=8)

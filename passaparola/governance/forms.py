@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from passaparola.governance.models import PolicyVersion
+from passaparola.lib.bounds import DayField
 from passaparola.people.models import Person
 
 
@@ -26,10 +27,10 @@ class AuditFilterForm(forms.Form):
         label=_("Who"), queryset=Person.objects.none(), required=False, empty_label=_("Anyone")
     )
     action = forms.ChoiceField(label=_("What"), required=False)
-    since = forms.DateField(
+    since = DayField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    until = forms.DateField(
+    until = DayField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     target_type = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from passaparola.content.models import Post
+from passaparola.lib.bounds import MomentField
 from passaparola.networks.catalogue import NETWORKS
 from passaparola.recognition.badges import IMAGES
 from passaparola.recognition.models import (
@@ -167,10 +168,10 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class ChallengeForm(forms.ModelForm):
-    starts_at = forms.DateTimeField(
+    starts_at = MomentField(
         label=_("Starts"), widget=DateTimeLocalInput(), input_formats=[DATETIME_FORMAT]
     )
-    ends_at = forms.DateTimeField(
+    ends_at = MomentField(
         label=_("Ends"), widget=DateTimeLocalInput(), input_formats=[DATETIME_FORMAT]
     )
 

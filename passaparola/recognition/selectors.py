@@ -15,6 +15,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from passaparola.activity.models import Activity, Verb
+from passaparola.lib.bounds import day_param
 from passaparola.notifications.models import EmailKind, NotificationPreference
 from passaparola.notifications.selectors import email_refusers
 from passaparola.people.access import can_manage_programme, led_team_ids
@@ -88,10 +89,7 @@ def resolve_period(period: str | None, start: str | date | None = None) -> tuple
         period = "month"
     current = period_start(period, utc_day())
     if isinstance(start, str):
-        try:
-            start = date.fromisoformat(start)
-        except ValueError:
-            start = None
+        start = day_param(start)
     if not isinstance(start, date) or start > current or period_start(period, start) != start:
         start = current
     return period, start

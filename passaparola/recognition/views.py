@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from passaparola.lib.bounds import id_param
 from passaparola.lib.charts import Bar
 from passaparola.people.access import can_manage_programme, can_view_insights
 from passaparola.people.http import AuthedRequest
@@ -95,10 +96,9 @@ def leaderboard_view(request: AuthedRequest) -> HttpResponse:
     """Who brought the most this week, month, quarter or ever; your own rank always shown."""
     period, start = resolve_period(request.GET.get("period"), request.GET.get("start"))
     teams = list(Team.objects.all())
-    team_id = None
-    team_param = request.GET.get("team", "")
-    if team_param.isdigit() and any(team.pk == int(team_param) for team in teams):
-        team_id = int(team_param)
+    team_id = id_param(request.GET.get("team"))
+    if not any(team.pk == team_id for team in teams):
+        team_id = None
     by_teams = request.GET.get("view") == "teams"
     me = request.user
     context = {

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from passaparola.lib.bounds import MomentField
 from passaparola.networks.bluesky.transport import APP_PASSWORD_RE
 from passaparola.networks.mastodon.transport import normalise_domain
 from passaparola.networks.providers import PROVIDERS
@@ -37,12 +38,12 @@ class ScheduleForm(ComposeForm):
     network = forms.ChoiceField(
         label=_("Network"), choices=[(key, p.label) for key, p in PROVIDERS.items()]
     )
-    when = forms.DateTimeField(
+    when = MomentField(
         label=_("When"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    slot = forms.DateTimeField(required=False)
+    slot = MomentField(required=False)
     now = forms.BooleanField(required=False)
 
     def clean(self) -> dict[str, object]:
@@ -59,7 +60,7 @@ class ScheduleForm(ComposeForm):
 
 
 class ScheduleEditForm(ComposeForm):
-    when = forms.DateTimeField(
+    when = MomentField(
         label=_("When"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )

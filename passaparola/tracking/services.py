@@ -469,6 +469,8 @@ def lead_from_server(
     if existing is not None:
         return LeadResult(conversion=existing, created=False)
     link, click_id = _link_for(click=click, link_code=link_code)
+    if click_id is not None and Click.objects.filter(uuid=click_id, is_bot=True).exists():
+        raise LeadError("the click was made by a bot, not a person: it brings no lead")
     now = timezone.now()
     if at is not None and (at > now + timedelta(minutes=5) or at < link.created_at):
         raise LeadError("occurred_at is before the share or in the future")

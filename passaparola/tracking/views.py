@@ -1,4 +1,3 @@
-import json
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -18,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from passaparola.lib.bounds import FIRST_DAY, LAST_DAY
+from passaparola.lib.jsonbody import JsonBodyError, json_object_read
 from passaparola.lib.utm import add_param
 from passaparola.people.access import can_manage_programme
 from passaparola.people.http import AuthedRequest
@@ -93,15 +94,10 @@ def short_not_found(request: HttpRequest, exception: Exception | None = None) ->
 
 
 def _json_body(request: HttpRequest) -> dict[str, object]:
-    if len(request.body) > LEAD_BODY_LIMIT:
-        raise LeadError("the body is too large")
     try:
-        data = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise LeadError("the body must be a JSON object") from error
-    if not isinstance(data, dict):
-        raise LeadError("the body must be a JSON object")
-    return data
+        return json_object_read(request.body, max_bytes=LEAD_BODY_LIMIT)
+    except JsonBodyError as error:
+        raise LeadError(str(error)) from None
 
 
 def _text(data: dict[str, object], name: str) -> str:
@@ -131,10 +127,15 @@ def lead_postback(request: HttpRequest) -> JsonResponse:
                 raise LeadError("value must be a number") from error
             if not value.is_finite() or abs(value) >= Decimal("1e10"):
                 raise LeadError("value is out of range")
+            if value < 0:
+                raise LeadError("value must not be negative")
         at: datetime | None = None
         if data.get("occurred_at"):
-            at = parse_datetime(_text(data, "occurred_at"))
-            if at is None or at.tzinfo is None:
+            try:
+                at = parse_datetime(_text(data, "occurred_at"))
+            except ValueError:  # well formed, but no such day or time (2026-02-30)
+                at = None
+            if at is None or at.tzinfo is None or not FIRST_DAY <= at.date() <= LAST_DAY:
                 raise LeadError("occurred_at must be an ISO 8601 time with a time zone")
         result = lead_from_server(
             token=token,

@@ -23,6 +23,16 @@ class FeedTests(BaseTestCase):
             response, f"{reverse('accounts:login')}?next={reverse('content:feed')}"
         )
 
+    def test_a_topic_id_no_database_can_hold_shows_the_whole_feed(self) -> None:
+        self.make_post(title="Open to everyone")
+        self.login(self.alice)
+
+        for topic in ["99999999999999999999999", "9223372036854775808", "-1", "0"]:
+            with self.subTest(topic=topic):
+                response = self.client.get(reverse("content:feed"), {"topic": topic})
+
+                self.assertContains(response, "Open to everyone")
+
     def test_a_member_sees_posts_for_everyone_and_for_their_team(self) -> None:
         self.make_post(title="Open to everyone")
         self.make_post(title="Sales kick-off", teams=[self.sales])

@@ -277,6 +277,17 @@ class CalendarAndTopicTests(BaseTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(len(response.context["weeks"]), 4)
 
+    def test_a_calendar_start_at_the_ends_of_the_calendar_falls_back_to_this_week(self) -> None:
+        self.login(self.erin)
+        this_week = self.client.get(reverse("content:calendar")).context["weeks"][0].start
+
+        for start in ["0001-01-01", "0001-01-07", "9999-12-31", "2026-02-30"]:
+            with self.subTest(start=start):
+                response = self.client.get(reverse("content:calendar"), {"start": start})
+
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response.context["weeks"][0].start, this_week)
+
     def test_editors_add_and_delete_topics_and_duplicates_are_refused(self) -> None:
         self.login(self.erin)
 

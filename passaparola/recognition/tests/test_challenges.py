@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -232,6 +233,22 @@ class ChallengeFormTests(BaseTestCase):
         )
 
         self.assertContains(response, "A challenge ends after it starts.")
+        self.assertFalse(Challenge.objects.exists())
+
+    def test_times_at_the_ends_of_the_calendar_are_refused_in_any_time_zone(self) -> None:
+        self.login(self.adam)
+        for zone in ["Pacific/Kiritimati", "Pacific/Pago_Pago"]:  # UTC+14, UTC-11
+            for field, value in [
+                ("starts_at", "0001-01-01T00:00"),
+                ("ends_at", "9999-12-31T23:59"),
+            ]:
+                with self.subTest(zone=zone, field=field), override_settings(TIME_ZONE=zone):
+                    response = self.client.post(
+                        reverse("recognition:challenge_new"), self.form(**{field: value})
+                    )
+
+                    self.assertEqual(response.status_code, 200)
+                    self.assertTrue(response.context["form"].errors[field])
         self.assertFalse(Challenge.objects.exists())
 
     def test_a_goal_of_zero_is_refused(self) -> None:

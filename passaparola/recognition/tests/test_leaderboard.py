@@ -205,6 +205,13 @@ class LeaderboardTests(BaseTestCase):
         self.assertEqual(self.board(period="month", start="2999-01-01"), this_month)
         self.assertEqual(self.board(period="month", start="2020-01-15"), this_month)
 
+    def test_a_start_at_the_ends_of_the_calendar_shows_the_current_period(self) -> None:
+        for period in ["week", "month", "quarter"]:
+            current = self.board(period=period)
+            for start in ["0001-01-01", "9999-12-31", "0001-01-03", "2026-02-30"]:
+                with self.subTest(period=period, start=start):
+                    self.assertEqual(self.board(period=period, start=start), current)
+
     def test_the_own_rank_follows_the_period(self) -> None:
         self.award_at(self.erin, 100, before("month"))
         last_month = period_start("month", before("month").date())

@@ -311,3 +311,73 @@ class SnippetTests(LeadTestCase):
         # It runs under the website's own strict policy: no eval, no inline code or styles.
         for forbidden in ("eval(", "new Function", ".innerHTML", "document.write", ".style."):
             self.assertNotIn(forbidden, source)
+
+
+class LeadBodyTests(LeadTestCase):
+    """Bodies a careless JSON reader chokes on: each a clear 400, and no lead."""
+
+    def send(self, name: str, body: bytes) -> tuple[int, dict]:
+        headers = (
+            {"authorization": f"Bearer {self.secret}"} if name == "postback" else {"origin": SITE}
+        )
+        response = self.client.post(
+            reverse(f"tracking:{name}"), data=body, content_type="text/plain", headers=headers
+        )
+        return response.status_code, response.json()
+
+    def test_deep_nesting_is_refused_by_both_endpoints(self) -> None:
+        for name in ["postback", "lead"]:
+            for body in [b"[" * 2000 + b"]" * 2000, b'{"a":' * 600 + b"1" + b"}" * 600]:
+                with self.subTest(name=name, body=body[:10]):
+                    status, answer = self.send(name, body)
+
+                    self.assertEqual(status, 400)
+                    self.assertIn("nested too deeply", answer["error"])
+        self.assertFalse(Conversion.objects.exists())
+
+    def test_a_lone_surrogate_or_a_nul_character_is_refused(self) -> None:
+        click = self.click()
+        # JSON escapes, as the sender writes them: valid JSON, but no text a database keeps.
+        for text in ["\\ud800", "x\\u0000y"]:
+            for name, body in [
+                ("postback", f'{{"external_id": "{text}", "link": "{self.link.code}"}}'),
+                ("lead", f'{{"click": "{click}", "external_id": "{text}"}}'),
+            ]:
+                with self.subTest(name=name, text=text):
+                    status, answer = self.send(name, body.encode())
+
+                    self.assertEqual(status, 400)
+                    self.assertTrue(answer["error"])
+        self.assertFalse(Conversion.objects.exists())
+
+    def test_a_day_that_does_not_exist_or_is_out_of_range_is_refused(self) -> None:
+        for when in ["2026-02-30T10:00:00Z", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59Z"]:
+            with self.subTest(when=when):
+                body = {"external_id": "order-1", "link": self.link.code, "occurred_at": when}
+                status, answer = self.send("postback", json.dumps(body).encode())
+
+                self.assertEqual(status, 400)
+                self.assertIn("occurred_at", answer["error"])
+        self.assertFalse(Conversion.objects.exists())
+
+    def test_a_negative_value_is_refused(self) -> None:
+        for value in [-5, "-0.01", "-1e3"]:
+            with self.subTest(value=value):
+                body = {"external_id": "order-1", "link": self.link.code, "value": value}
+                status, answer = self.send("postback", json.dumps(body).encode())
+
+                self.assertEqual(status, 400)
+                self.assertIn("negative", answer["error"])
+        self.assertFalse(Conversion.objects.exists())
+
+    def test_the_postback_refuses_a_lead_on_a_bot_click(self) -> None:
+        click = self.click(user_agent="Twitterbot/1.0")
+
+        status, answer = self.send(
+            "postback", json.dumps({"external_id": "order-1", "click": click}).encode()
+        )
+
+        self.assertEqual(status, 400)
+        self.assertIn("bot", answer["error"])
+        self.assertFalse(Conversion.objects.exists())
+        self.assertEqual(self.lead_points(), [])

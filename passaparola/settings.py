@@ -144,8 +144,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
-# URL fields without a scheme read as https (Django 6 default; silences its warning).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

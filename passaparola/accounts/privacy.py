@@ -33,6 +33,7 @@ from passaparola.content.models import (
     Suggestion,
 )
 from passaparola.governance.models import PolicyAcceptance, PolicyVersion
+from passaparola.insights.models import DailyFigure
 from passaparola.invitations.models import ImportJob, Invitation, SignupRequest
 from passaparola.notifications.models import Notification, NotificationPreference
 from passaparola.people.models import LoginCode, Membership, Person, SsoIdentity
@@ -132,6 +133,9 @@ LINKED: dict[str, Linked] = {
     "tracking.ApiToken.created_by": Linked("api_tokens_created", KEPT, why="the programme's setup"),
     "tracking.ClickRollup.person": Linked(
         "daily_click_figures", KEPT, why="the programme's daily figures; no visitor detail"
+    ),
+    "insights.DailyFigure.person": Linked(
+        "daily_figures", KEPT, why="the programme's daily figures; numbers only, no text"
     ),
     "recognition.PointsEntry.person": Linked(
         "points", KEPT, why="the append-only, trigger-protected points ledger"
@@ -441,6 +445,18 @@ def person_export(*, person: Person) -> dict[str, Any]:
             "unique_visitors",
             "bot_visits",
             "leads",
+        ),
+        "daily_figures": _rows(
+            DailyFigure.objects.filter(person=person).order_by("day", "post_id", "network"),
+            "day",
+            "post_id",
+            "network",
+            "shares",
+            "human_clicks",
+            "unique_visitors",
+            "bot_visits",
+            "leads",
+            "points",
         ),
         "points_totals": _rows(
             PointsTotal.objects.filter(person=person).order_by("period", "start"),

@@ -1,0 +1,163 @@
+"""Reading figures for a period and filters: the daily figures for closed days, raw rows for today.
+
+Closed days come from `DailyFigure` (one indexed range per query, whatever the number of raw
+clicks); today is counted from the raw rows with the very function that builds a day
+(`rollups.day_groups`), so today's figures and tomorrow's rolled-up ones cannot disagree.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from passaparola.content.models import Post
+from passaparola.insights.models import DailyFigure
+from passaparola.insights.rollups import DayGroups, Figures, day_groups
+from passaparola.people.models import Membership
+
+MEASURES = tuple(f.name for f in fields(Figures))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What to count: the days from `start` to `end` (both included) and optional filters."""
+
+    start: date
+    end: date
+    teams: tuple[int, ...] = ()
+    networks: tuple[str, ...] = ()
+    topics: tuple[int, ...] = ()
+    posts: tuple[int, ...] = ()
+    people: tuple[int, ...] = ()
+
+
+@dataclass
+class Totals(Figures):
+    active_advocates: int = 0  # people who shared in the period
+
+
+@dataclass
+class Breakdown:
+    totals: Totals
+    per_day: dict[date, Figures] = field(default_factory=dict)
+    by_network: dict[str, Figures] = field(default_factory=dict)
+
+
+def _closed(scope: Scope) -> QuerySet[DailyFigure]:
+    last_closed = min(scope.end, timezone.localdate() - timedelta(days=1))
+    rows = DailyFigure.objects.filter(day__gte=scope.start, day__lte=last_closed)
+    if scope.teams:
+        members = Membership.objects.filter(team_id__in=scope.teams).values("person_id")
+        rows = rows.filter(person_id__in=members)
+    if scope.networks:
+        rows = rows.filter(network__in=scope.networks)
+    if scope.topics:
+        rows = rows.filter(post_id__in=Post.objects.filter(topics__in=scope.topics).values("pk"))
+    if scope.posts:
+        rows = rows.filter(post_id__in=scope.posts)
+    if scope.people:
+        rows = rows.filter(person_id__in=scope.people)
+    return rows
+
+
+def _today(scope: Scope) -> DayGroups | None:
+    """Today's groups counted from the raw rows, filtered like the closed days."""
+    today = timezone.localdate()
+    if not scope.start <= today <= scope.end:
+        return None
+    found = day_groups(today, carry=False)
+    keys = list(found.groups)
+    if scope.teams:
+        allowed = set(
+            Membership.objects.filter(
+                team_id__in=scope.teams, person_id__in={k[0] for k in keys}
+            ).values_list("person_id", flat=True)
+        )
+        keys = [k for k in keys if k[0] in allowed]
+    if scope.topics:
+        posts = set(
+            Post.objects.filter(
+                topics__in=scope.topics, pk__in={k[1] for k in keys if k[1]}
+            ).values_list("pk", flat=True)
+        )
+        keys = [k for k in keys if k[1] in posts]
+    keys = [
+        k
+        for k in keys
+        if (not scope.networks or k[2] in scope.networks)
+        and (not scope.posts or k[1] in scope.posts)
+        and (not scope.people or k[0] in scope.people)
+    ]
+    found.groups = {k: found.groups[k] for k in keys}
+    return found
+
+
+def _add(into: Figures, row: dict[str, int | None] | Figures) -> None:
+    for name in MEASURES:
+        value = row[name] if isinstance(row, dict) else getattr(row, name)
+        setattr(into, name, getattr(into, name) + (value or 0))
+
+
+def breakdown(scope: Scope) -> Breakdown:
+    """Totals, a figure per day and per network for the scope (four queries and today's)."""
+    closed = _closed(scope)
+    sums = {name: Sum(name) for name in MEASURES}
+    totals = Totals()
+    _add(totals, closed.aggregate(**sums))
+    per_day: dict[date, Figures] = defaultdict(Figures)
+    for row in closed.values("day").annotate(**sums):
+        _add(per_day[row["day"]], row)
+    by_network: dict[str, Figures] = defaultdict(Figures)
+    for row in closed.exclude(network="").values("network").annotate(**sums):
+        _add(by_network[row["network"]], row)
+    sharers = set(closed.filter(shares__gt=0).values_list("person_id", flat=True).distinct())
+    today = _today(scope)
+    if today is not None:
+        for (person_id, _post_id, network), figures in today.groups.items():
+            _add(totals, figures)
+            _add(per_day[today.day], figures)
+            if network:
+                _add(by_network[network], figures)
+            if figures.shares:
+                sharers.add(person_id)
+    totals.active_advocates = len(sharers)
+    return Breakdown(totals=totals, per_day=dict(per_day), by_network=dict(by_network))
+
+
+def top(
+    scope: Scope, by: str, *, measure: str = "human_clicks", limit: int = 10
+) -> list[tuple[int, int]]:
+    """The `limit` people (by="person") or posts (by="post") with the most of `measure`.
+
+    Exact with today's raw figures added: a person or post outside the closed days' top can
+    only overtake with figures of today, so everyone counted today is a candidate too.
+    """
+    column = f"{by}_id"
+    closed = _closed(scope).exclude(**{f"{column}__isnull": True})
+    leaders = list(
+        closed.values(column)
+        .annotate(total=Sum(measure))
+        .filter(total__gt=0)
+        .order_by("-total", column)
+        .values_list(column, "total")[:limit]
+    )
+    today = _today(scope)
+    if today is None or not today.groups:
+        return [(int(key), int(total)) for key, total in leaders]
+    fresh: dict[int, int] = defaultdict(int)
+    for (person_id, post_id, _network), figures in today.groups.items():
+        owner = person_id if by == "person" else post_id
+        if owner is not None:
+            fresh[owner] += getattr(figures, measure)
+    candidates = {int(key) for key, _ in leaders} | set(fresh)
+    earlier = dict(
+        closed.filter(**{f"{column}__in": candidates})
+        .values(column)
+        .annotate(total=Sum(measure))
+        .values_list(column, "total")
+    )
+    totals = {key: int(earlier.get(key) or 0) + fresh.get(key, 0) for key in candidates}
+    ranked = sorted(((k, t) for k, t in totals.items() if t > 0), key=lambda kt: (-kt[1], kt[0]))
+    return ranked[:limit]

@@ -10,11 +10,15 @@ coordinate is handed to the templates as a string with a dot, whatever the langu
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
+from html import escape
 from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format, get_format, number_format
 from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 # Heights in pixels: the main panel's plot, an apart panel's plot, the two-line readout above a
@@ -82,49 +86,114 @@ def bars(
 # Numbers and dates in the active language
 
 
+@dataclass(frozen=True)
+class _Locale:
+    """What labels need from the active language, worked out once per language."""
+
+    separator: str
+    grouping: object
+    months: tuple[str, ...]  # abbreviated, in the case the language writes full month names
+    formats: dict[str, list[tuple[bool, str]] | str]  # a format as parts, or the format itself
+
+
+# Format characters labels draw without Django's date formatter, which is slow for a few hundred
+# labels a chart: the day, the month and the year. Anything else goes to Django.
+_FAST_DATE = frozenset("djmnYyMb")
+
+
+def _parts(fmt: str) -> list[tuple[bool, str]] | str:
+    """Return a date format as (is a code, character) parts, or itself if Django must draw it."""
+    parts, escaped = [], False
+    for char in fmt:
+        if escaped:
+            parts.append((False, char))
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif not char.isalpha():
+            parts.append((False, char))
+        elif char in _FAST_DATE:
+            parts.append((True, char))
+        else:
+            return fmt
+    return parts
+
+
+@cache
+def _locale(language: str | None) -> _Locale:
+    # Month names abbreviated keep the case the language gives full ones: "Dec", but "dec".
+    month = "M" if date_format(date(2000, 1, 1), "F")[:1].isupper() else "b"
+    formats: dict[str, list[tuple[bool, str]] | str] = {}
+    for name in ("MONTH_DAY_FORMAT", "DATE_FORMAT", "YEAR_MONTH_FORMAT", "F"):
+        result, escaped = [], False
+        for char in str(get_format(name)):
+            if not escaped and char in "FNE":
+                char = month
+            escaped = char == "\\" and not escaped
+            result.append(char)
+        formats[name] = _parts("".join(result))
+    return _Locale(
+        separator=str(get_format("THOUSAND_SEPARATOR")),
+        grouping=get_format("NUMBER_GROUPING"),
+        months=tuple(date_format(date(2000, m, 1), month) for m in range(1, 13)),
+        formats=formats,
+    )
+
+
 def number(value: int) -> str:
     """Return a whole number with the active language's thousands separator."""
+    here = _locale(get_language())
+    if here.grouping == 3:
+        return f"{value:,}".replace(",", here.separator)
     return str(number_format(value, force_grouping=True))
 
 
-def _short_format(name: str) -> str:
-    """Return one of Django's date formats with its month names abbreviated.
-
-    The abbreviation keeps the case the language gives full month names: "Dec" in English,
-    "dec" in Dutch.
-    """
-    month = "M" if date_format(date(2000, 1, 1), "F")[:1].isupper() else "b"
-    result, escaped = [], False
-    for char in str(get_format(name)):
-        if not escaped and char in "FNE":
-            char = month
-        escaped = char == "\\" and not escaped
-        result.append(char)
-    return "".join(result)
+def _date(day: date, name: str) -> str:
+    here = _locale(get_language())
+    parts = here.formats[name]
+    if isinstance(parts, str):
+        return date_format(day, parts)
+    text = []
+    for code, char in parts:
+        if not code:
+            text.append(char)
+        elif char == "j":
+            text.append(str(day.day))
+        elif char == "d":
+            text.append(f"{day.day:02d}")
+        elif char == "n":
+            text.append(str(day.month))
+        elif char == "m":
+            text.append(f"{day.month:02d}")
+        elif char == "Y":
+            text.append(f"{day.year:04d}")
+        elif char == "y":
+            text.append(f"{day.year % 100:02d}")
+        else:  # M or b: the month, abbreviated
+            text.append(here.months[day.month - 1])
+    return "".join(text)
 
 
 def day_label(day: date) -> str:
     """Return a day and month, short: "Dec 2", "2 Dic", "2 dec"."""
-    return date_format(day, _short_format("MONTH_DAY_FORMAT"))
+    return _date(day, "MONTH_DAY_FORMAT")
 
 
 def full_label(day: date) -> str:
     """Return a day with its year, months abbreviated: "Dec 2, 2026", "2 dec 2026"."""
-    return date_format(day, _short_format("DATE_FORMAT"))
+    return _date(day, "DATE_FORMAT")
 
 
 def month_label(day: date, *, year: bool = True) -> str:
     """Return the month of `day`, short, with or without its year: "Dec 2026", "Dec"."""
-    if not year:
-        return date_format(day, _short_format("F"))
-    return date_format(day, _short_format("YEAR_MONTH_FORMAT"))
+    return _date(day, "YEAR_MONTH_FORMAT" if year else "F")
 
 
 def span_label(start: date, end: date) -> str:
     """Return the days from `start` to `end` as a person reads them."""
     if start == end:
         return full_label(start)
-    return _("%(start)s – %(end)s") % {"start": full_label(start), "end": full_label(end)}
+    return _("%(start)s \u2013 %(end)s") % {"start": full_label(start), "end": full_label(end)}
 
 
 # Time series
@@ -175,6 +244,23 @@ class Point:
     when: str
     values: str
     title: str
+    svg: str = ""  # the markup, drawn here: Django's templates take milliseconds for a hundred
+
+
+def _point_svg(point: Point, *, top: int, height: int) -> str:
+    """Return a bar as SVG: focusable, titled, with its readout shown on hover and focus."""
+    bars = "".join(
+        f'<rect class="{escape(segment.css)}" x="{point.bar_x}" y="{segment.y}" '
+        f'width="{point.bar_width}" height="{segment.height}"/>'
+        for segment in point.segments
+    )
+    return mark_safe(
+        f'<g class="point" tabindex="0" role="img"><title>{escape(point.title)}</title>'
+        f'<rect class="slot" x="{point.slot_x}" y="{top}" width="{point.slot_width}" '
+        f'height="{height}"/>{bars}<text class="readout" x="0" y="13">'
+        f'<tspan class="readout-when">{escape(point.when)}</tspan>'
+        f'<tspan x="0" dy="17">{escape(point.values)}</tspan></text></g>'
+    )
 
 
 @dataclass
@@ -284,10 +370,13 @@ def _fits(labels: Sequence[str]) -> bool:
 
 
 def _pick(candidates: list[tuple[int, str]], steps: Iterable[int]) -> list[tuple[int, str]]:
-    """Return every `step`-th candidate, for the smallest step whose labels fit side by side."""
-    chosen = candidates[:1]
+    """Return every `step`-th candidate back from the last, for the smallest step that fits.
+
+    Counting back from the last keeps the most recent day (often today) labelled.
+    """
+    chosen = candidates[-1:]
     for step in steps:
-        chosen = candidates[::step]
+        chosen = candidates[::-step][::-1]
         if _fits([label for _index, label in chosen]):
             break
     return chosen
@@ -355,6 +444,8 @@ def _panel(
     slot = 100 / count
     bar_width = min(slot * BAR_FILL, BAR_MAX_WIDTH)
     points = []
+    so_far = " " + _("(so far)")
+    figure = _("%(series)s: %(value)s")
     for index, bucket in enumerate(buckets):
         if bucket.future:
             continue
@@ -367,23 +458,22 @@ def _panel(
             height = max(plot * value / top, 1.0)
             level -= height
             segments.append(Segment(css=s.css, y=_px(level), height=_px(height)))
-        when = bucket.label + (" " + _("(so far)") if bucket.current else "")
+        when = bucket.label + (so_far if bucket.current else "")
         values = "; ".join(
-            _("%(series)s: %(value)s") % {"series": s.label, "value": number(bucket.values[s.key])}
-            for s in series
+            figure % {"series": s.label, "value": number(bucket.values[s.key])} for s in series
         )
-        points.append(
-            Point(
-                slot_x=_pct(index * slot),
-                slot_width=_pct(slot),
-                bar_x=_pct(index * slot + (slot - bar_width) / 2),
-                bar_width=_pct(bar_width),
-                segments=segments,
-                when=when,
-                values=values,
-                title=f"{when} — {values}",
-            )
+        point = Point(
+            slot_x=_pct(index * slot),
+            slot_width=_pct(slot),
+            bar_x=_pct(index * slot + (slot - bar_width) / 2),
+            bar_width=_pct(bar_width),
+            segments=segments,
+            when=when,
+            values=values,
+            title=f"{when} — {values}",
         )
+        point.svg = _point_svg(point, top=plot_top, height=plot)
+        points.append(point)
     widest = max(len(number(tick)) for tick in ticks)
     totals = []
     for s in series:
@@ -571,9 +661,7 @@ def split(
             )
         )
     caption = str(title)
-    summary = (
-        f"{caption}. " + "; ".join(row.title for row in rows) + "." if rows else f"{caption}."
-    )
+    summary = f"{caption}. " + "; ".join(row.title for row in rows) + "." if rows else f"{caption}."
     return SplitChart(
         title=caption,
         rows=rows,

@@ -22,19 +22,20 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 # Heights in pixels: the main panel's plot, an apart panel's plot, the two-line readout above a
-# plot (the value of the bar under the pointer or the keyboard focus) and the date labels below.
+# plot (the value of the bar under the pointer or the keyboard focus) and each line of date
+# labels below (days; or months, with the year on a second line).
 MAIN_PLOT = 160
 APART_PLOT = 64
 READOUT = 36
-X_LABELS = 22
+X_LABEL_LINE = 14
 # Up to a quarter, a bar a day; up to about thirteen months, a bar a week; then a bar a month.
 DAILY_MAX_DAYS = 92
 WEEKLY_MAX_DAYS = 400
-# Date labels must not touch on the narrowest plot we expect: a 390 px phone, less the page
-# and card padding (about 66 px) and the y axis. At 11 px a character is at most about 6.5 px
-# wide on average.
-NARROW_PLOT_PX = 280
-CHAR_PX = 6.5
+# Date labels must not touch on the narrowest plot we expect: a card in a column of
+# `grid-2` (320 px at least) or on a 390 px phone, less its padding and the y axis. At 11 px
+# a character of a label is at most about 7.5 px wide (measured in Chromium: 6.1 to 7.7).
+NARROW_PLOT_PX = 240
+CHAR_PX = 7.5
 LABEL_GAP_PX = 10
 # A bar fills most of its slot, but a lone bar (one day) stays a bar, not a wall.
 BAR_FILL = 0.8
@@ -268,6 +269,7 @@ class Tick:
     position: str  # "42.5%" across, or "87" pixels down
     label: str
     anchor: str = "middle"
+    year: str = ""  # under a month: the year, on the first month and on each January
 
 
 @dataclass
@@ -278,6 +280,7 @@ class Panel:
     plot_height: int
     baseline: int
     labels_y: int
+    years_y: int
     axis_width: int
     y_ticks: list[Tick]
     points: list[Point]
@@ -365,72 +368,98 @@ def _px(value: float) -> str:
     return f"{round(value, 1):g}"
 
 
-def _fits(labels: Sequence[str]) -> bool:
-    return sum(len(label) * CHAR_PX + LABEL_GAP_PX for label in labels) <= NARROW_PLOT_PX
+def _place(chosen: list[tuple[int, str, str]], count: int) -> list[Tick] | None:
+    """Put each label under its bar, or None if two would touch on the narrowest plot.
 
-
-def _pick(candidates: list[tuple[int, str]], steps: Iterable[int]) -> list[tuple[int, str]]:
-    """Return every `step`-th candidate back from the last, for the smallest step that fits.
-
-    Counting back from the last keeps the most recent day (often today) labelled.
+    A label centred under its bar that would stick out of the plot starts (or ends) there
+    instead. On a wider plot the bars move apart and the labels keep their width, so labels
+    that fit on the narrowest plot fit on every one.
     """
-    chosen = candidates[-1:]
-    for step in steps:
-        chosen = candidates[::-step][::-1]
-        if _fits([label for _index, label in chosen]):
-            break
-    return chosen
+    ticks: list[Tick] = []
+    right = -float(LABEL_GAP_PX)
+    for index, label, year in chosen:
+        width = max(len(label), len(year)) * CHAR_PX
+        slot_left = index * NARROW_PLOT_PX / count
+        middle = slot_left + NARROW_PLOT_PX / count / 2
+        if count > 1 and middle - width / 2 < 0:
+            left = slot_left
+            tick = Tick(_pct(index * 100 / count), label, "start", year)
+        elif count > 1 and middle + width / 2 > NARROW_PLOT_PX:
+            left = (index + 1) * NARROW_PLOT_PX / count - width
+            tick = Tick(_pct((index + 1) * 100 / count), label, "end", year)
+        else:
+            left = middle - width / 2
+            tick = Tick(_pct((index + 0.5) * 100 / count), label, "middle", year)
+        if left < right + LABEL_GAP_PX:
+            return None
+        right = left + width
+        ticks.append(tick)
+    return ticks
+
+
+def _pick(choices: Iterable[list[tuple[int, str, str]]], count: int) -> list[Tick]:
+    """Return the first choice of labels that fits, or else the last label of the last one."""
+    last: list[tuple[int, str, str]] = []
+    for chosen in choices:
+        ticks = _place(chosen, count)
+        if ticks is not None:
+            return ticks
+        last = chosen[-1:]
+    return _place(last, count) or []
 
 
 def _x_ticks(spans: list[tuple[date, date]], unit: str) -> list[Tick]:
-    """Date labels under the bars: days, Mondays or months, as many as fit on a phone."""
+    """Date labels under the bars: days, Mondays or months, as many as fit on a phone.
+
+    Days and Mondays are counted back from the last, which keeps the latest day (often today)
+    labelled; months at a step of 2 or more start on January, so a year reads the same way.
+    """
     start, end = spans[0][0], spans[-1][1]
+    count = len(spans)
     index_of = {}
     for index, (first, last) in enumerate(spans):
         for offset in range((last - first).days + 1):
             index_of[first + timedelta(days=offset)] = index
-    candidates: list[tuple[int, str]]
-    if unit == "day" and (end - start).days < 31:
-        candidates = [(index, day_label(first)) for index, (first, _last) in enumerate(spans)]
-        chosen = _pick(candidates, (1, 2, 3, 4, 5, 6, 7, 10, 14))
-    elif unit == "day":
-        mondays = [first for first, _last in spans if first.weekday() == 0]
-        candidates = [(index_of[day], day_label(day)) for day in mondays]
-        chosen = _pick(candidates, (1, 2, 3, 4, 5, 6, 8))
+    if unit == "day":
+        if (end - start).days < 31:
+            candidates = [(i, day_label(first), "") for i, (first, _last) in enumerate(spans)]
+        else:
+            mondays = [first for first, _last in spans if first.weekday() == 0]
+            candidates = [(index_of[day], day_label(day), "") for day in mondays]
+        steps = (1, 2, 3, 4, 5, 6, 7, 8, 10, 14)
+        return _pick((candidates[::-step][::-1] for step in steps), count)
+    if unit == "week":
+        firsts = []
+        month = date(start.year, start.month, 1)
+        while month <= end:
+            if month >= start:
+                firsts.append(month)
+            month = _next_month(month)
     else:
         firsts = [first for first, _last in spans if first.day == 1]
-        if unit == "week":
-            firsts = []
-            month = date(start.year, start.month, 1)
-            while month <= end:
-                if month >= start:
-                    firsts.append(month)
-                month = _next_month(month)
-        chosen = []
-        for step in (1, 2, 3, 4, 6, 12):
-            # Months at a step of 2 or more start on January, so a year reads the same way.
-            picked = [day for day in firsts if (day.month - 1) % step == 0] or firsts[:1]
-            chosen = [
-                (index_of[day], month_label(day, year=unit == "month" or n == 0 or day.month == 1))
-                for n, day in enumerate(picked)
-            ]
-            if _fits([label for _index, label in chosen]):
-                break
-    count = len(spans)
-    ticks = []
-    for index, label in chosen:
-        middle = (index + 0.5) * 100 / count
-        if count > 1 and middle < 8:
-            ticks.append(Tick(_pct(index * 100 / count), label, "start"))
-        elif count > 1 and middle > 92:
-            ticks.append(Tick(_pct((index + 1) * 100 / count), label, "end"))
-        else:
-            ticks.append(Tick(_pct(middle), label))
-    return ticks
+
+    def every(step: int) -> list[tuple[int, str, str]]:
+        picked = [day for day in firsts if (day.month - 1) % step == 0] or firsts[:1]
+        return [
+            (
+                index_of[day],
+                month_label(day, year=False),
+                str(day.year) if n == 0 or day.month == 1 else "",
+            )
+            for n, day in enumerate(picked)
+        ]
+
+    return _pick((every(step) for step in (1, 2, 3, 4, 6, 12)), count)
 
 
 def _panel(
-    series: list[Series], buckets: list[Bucket], *, title: str, unit_label: str, plot: int
+    series: list[Series],
+    buckets: list[Bucket],
+    *,
+    title: str,
+    unit_label: str,
+    plot: int,
+    label_lines: int,
 ) -> Panel:
     shown = [bucket for bucket in buckets if not bucket.future]
     stacked = [
@@ -499,11 +528,12 @@ def _panel(
     summary = f"{title} ({unit_label}), {period}. " + "; ".join(totals) + "."
     return Panel(
         series=series,
-        height=baseline + X_LABELS,
+        height=baseline + 8 + X_LABEL_LINE * label_lines,
         plot_top=plot_top,
         plot_height=plot,
         baseline=baseline,
-        labels_y=baseline + X_LABELS - 6,
+        labels_y=baseline + 4 + X_LABEL_LINE,
+        years_y=baseline + 4 + 2 * X_LABEL_LINE,
         axis_width=round(widest * CHAR_PX) + 10,
         y_ticks=[
             Tick(position=_px(baseline - plot * tick / top), label=number(tick)) for tick in ticks
@@ -566,17 +596,19 @@ def timeseries(
         )
     unit_label = {"day": _("per day"), "week": _("per week"), "month": _("per month")}[unit]
     caption = str(title)
+    x_ticks = _x_ticks(spans, unit)
+    lines = 2 if any(tick.year for tick in x_ticks) else 1
     together = [s for s in series if not s.apart]
-    panels = []
-    if together:
-        panels.append(
-            _panel(together, buckets, title=caption, unit_label=unit_label, plot=MAIN_PLOT)
-        )
-    for s in series:
-        if s.apart:
-            panels.append(
-                _panel([s], buckets, title=caption, unit_label=unit_label, plot=APART_PLOT)
-            )
+    groups = [(together, MAIN_PLOT)] if together else []
+    groups += [([s], APART_PLOT) for s in series if s.apart]
+    panels = [
+        _panel(group, buckets, title=caption, unit_label=unit_label, plot=plot, label_lines=lines)
+        for group, plot in groups
+    ]
+    # One axis width for every panel, so their bars stand under the same dates.
+    axis_width = max((panel.axis_width for panel in panels), default=0)
+    for panel in panels:
+        panel.axis_width = axis_width
     shown = [bucket for bucket in buckets if not bucket.future]
     return TimeChart(
         title=caption,
@@ -586,7 +618,7 @@ def timeseries(
         series=list(series),
         buckets=shown,
         panels=panels,
-        x_ticks=_x_ticks(spans, unit),
+        x_ticks=x_ticks,
         totals=[number(sum(bucket.values[s.key] for bucket in shown)) for s in series],
         empty=all(panel.empty for panel in panels),
     )

@@ -120,7 +120,7 @@ def _parts(fmt: str) -> list[tuple[bool, str]] | str:
     return parts
 
 
-@cache
+@cache  # formats are settings: fixed for the life of the process, one entry per language
 def _locale(language: str | None) -> _Locale:
     # Month names abbreviated keep the case the language gives full ones: "Dec", but "dec".
     month = "M" if date_format(date(2000, 1, 1), "F")[:1].isupper() else "b"

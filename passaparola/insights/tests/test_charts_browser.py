@@ -12,7 +12,16 @@ from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 from django.utils import timezone, translation
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Response,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
 from passaparola.insights.tests.chart_page import figures
 from passaparola.lib import charts
@@ -30,7 +39,7 @@ CHROMIUM_ARGS = [
     "--no-proxy-server",
 ]
 PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 # Screenshots to look at.
 SCREENSHOT = Path(tempfile.gettempdir()) / "pp-charts-phone.png"
 DESKTOP_SCREENSHOT = Path(tempfile.gettempdir()) / "pp-charts-desktop-it.png"
@@ -44,6 +53,7 @@ DESKTOP_SCREENSHOT = Path(tempfile.gettempdir()) / "pp-charts-desktop-it.png"
 class ChartsInBrowserTests(StaticLiveServerTestCase):
     playwright: ClassVar[Playwright]
     browser: ClassVar[Browser]
+    _async_unsafe: ClassVar[str | None]
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -78,10 +88,7 @@ class ChartsInBrowserTests(StaticLiveServerTestCase):
         self.failed: list[str] = []
         context.on("console", self._on_console)
         context.on("weberror", lambda error: self.console.append(str(error.error)))
-        context.on(
-            "response",
-            lambda response: response.status >= 400 and self.failed.append(response.url),
-        )
+        context.on("response", self._on_response)
         page = context.new_page()
         response = page.goto(self.live_server_url + "/charts-test/")
         assert response is not None
@@ -91,6 +98,10 @@ class ChartsInBrowserTests(StaticLiveServerTestCase):
         self.assertIn("style-src 'self'", policy)
         self.assertIn("script-src 'self'", policy)
         return page
+
+    def _on_response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.failed.append(f"{response.status} {response.url}")
 
     def _on_console(self, message: ConsoleMessage) -> None:
         # A refused inline style or script is reported as a console error by Chromium.

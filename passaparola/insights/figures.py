@@ -35,6 +35,7 @@ class Scope:
 
 @dataclass
 class Totals(Figures):
+    active_people: int = 0  # people who took a step themselves in the period
     active_advocates: int = 0  # people who shared in the period
 
 
@@ -113,6 +114,7 @@ def breakdown(scope: Scope) -> Breakdown:
     for row in closed.exclude(network="").values("network").annotate(**sums):
         _add(by_network[row["network"]], row)
     sharers = set(closed.filter(shares__gt=0).values_list("person_id", flat=True).distinct())
+    active = set(closed.filter(actions__gt=0).values_list("person_id", flat=True).distinct())
     today = _today(scope)
     if today is not None:
         for (person_id, _post_id, network), figures in today.groups.items():
@@ -122,7 +124,10 @@ def breakdown(scope: Scope) -> Breakdown:
                 _add(by_network[network], figures)
             if figures.shares:
                 sharers.add(person_id)
+            if figures.actions:
+                active.add(person_id)
     totals.active_advocates = len(sharers)
+    totals.active_people = len(active)
     return Breakdown(totals=totals, per_day=dict(per_day), by_network=dict(by_network))
 
 

@@ -18,6 +18,9 @@ class DailyFigure(models.Model):
     - unique_visitors: human visitors counted once per short link per day (visitor hashes
       are salted per day, so nobody can be followed from one day to the next);
     - leads: confirmed leads recorded that day (a rejected lead no longer counts);
+    - actions: steps the person took themselves that day (reading, sharing, reacting,
+      suggesting, publishing...; what happened *to* them, a click or a lead, is not an action,
+      nor is joining): a person with actions in a period was active in it;
     - points: ledger points earned that day (reversals subtract; redemptions are spending,
       not earning, and are left out). Points for something other than a post (a badge, a
       kudos) have no post and no network.
@@ -34,6 +37,7 @@ class DailyFigure(models.Model):
     unique_visitors = models.PositiveIntegerField(default=0)
     bot_visits = models.PositiveIntegerField(default=0)
     leads = models.PositiveIntegerField(default=0)
+    actions = models.PositiveIntegerField(default=0)
     points = models.IntegerField(default=0)
 
     class Meta:

@@ -38,6 +38,7 @@ class Figures:
     unique_visitors: int = 0
     bot_visits: int = 0
     leads: int = 0
+    actions: int = 0
     points: int = 0
 
 
@@ -57,13 +58,22 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), zone)
 
 
+# What happens to a person, or joining, is not taking part.
+NOT_ACTIONS = [
+    Verb.CLICK_RECEIVED,
+    Verb.CONVERSION,
+    Verb.CONVERSION_REJECTED,
+    Verb.INVITATION_ACCEPTED,
+]
+
+
 def earned_points() -> Q:
     """Ledger lines that count as points earned (spending on a reward does not)."""
     return ~Q(action=PointsEntry.Action.REDEMPTION)
 
 
 def day_groups(day: date, *, carry: bool = True) -> DayGroups:
-    """Count one day from the raw rows (six grouped queries, whatever the day's size).
+    """Count one day from the raw rows (five grouped queries, whatever the day's size).
 
     With `carry`, a day whose raw clicks are all gone keeps the click figures summed before.
     """
@@ -101,6 +111,14 @@ def day_groups(day: date, *, carry: bool = True) -> DayGroups:
         .annotate(n=Count("pk"))
     ):
         groups[(row["person"], row["post"], row["net"])].leads = row["n"]
+    for row in (
+        Activity.objects.filter(created_at__gte=start, created_at__lt=end)
+        .exclude(verb__in=NOT_ACTIONS)
+        .values("person_id", "post_id", "network")
+        .annotate(n=Count("pk"))
+    ):
+        network = row["network"] if row["post_id"] is not None else ""
+        groups[(row["person_id"], row["post_id"], network)].actions += row["n"]
     for row in (
         PointsEntry.objects.filter(earned_points(), created_at__gte=start, created_at__lt=end)
         .values("person_id", "post_id", "network")
@@ -149,6 +167,7 @@ def rollup_day(day: date) -> int:
                 unique_visitors=figures.unique_visitors,
                 bot_visits=figures.bot_visits,
                 leads=figures.leads,
+                actions=figures.actions,
                 points=figures.points,
             )
             for (person_id, post_id, network), figures in found.groups.items()

@@ -27,7 +27,15 @@ from passaparola.tracking.services import clicks_rollup_and_prune, tracking_sett
 
 DAY = date(2026, 11, 20)
 NOON = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-FIGURES = ("shares", "human_clicks", "unique_visitors", "bot_visits", "leads", "points")
+FIGURES = (
+    "shares",
+    "human_clicks",
+    "unique_visitors",
+    "bot_visits",
+    "leads",
+    "actions",
+    "points",
+)
 _numbers = count(1)
 
 
@@ -134,6 +142,7 @@ class RollupTests(BaseTestCase):
                 "unique_visitors": 2,
                 "bot_visits": 1,
                 "leads": 1,
+                "actions": 0,
                 "points": 6,
             },
         )
@@ -244,7 +253,9 @@ class RollupTests(BaseTestCase):
 # Property: whatever happened, the figures from the rollups equal those counted from raw rows.
 
 EVENT = st.tuples(
-    st.sampled_from(["share", "human", "bot", "lead", "rejected", "points", "reversal"]),
+    st.sampled_from(
+        ["share", "human", "bot", "lead", "rejected", "points", "reversal", "read", "received"]
+    ),
     st.integers(min_value=0, max_value=2),  # who: alice, bob, lena
     st.integers(min_value=0, max_value=3),  # which day
     st.sampled_from(["linkedin", "x"]),
@@ -282,6 +293,11 @@ class RollupPropertyTests(HypothesisTestCase, BaseTestCase):
                     created_at=at,
                 )
                 expected[(*key, "leads")] += kind == "lead"
+            elif kind in ("read", "received"):
+                # Reading a post is an action; a click received is not.
+                verb = Verb.POST_VIEWED if kind == "read" else Verb.CLICK_RECEIVED
+                activity_record(person=person, verb=verb, post=scene.post, network=network, at=at)
+                expected[(*key, "actions")] += kind == "read"
             else:
                 points = 10 if kind == "points" else -3
                 PointsEntry.objects.create(

@@ -69,6 +69,7 @@ MANAGER_PAGES = [
     "governance:audit",
     "programme:settings",
     "programme:goals",
+    "programme:rates",
     "sharing:policy",
     "tracking:settings",
 ]

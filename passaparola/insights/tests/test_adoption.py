@@ -68,11 +68,11 @@ class AdoptionFigureTests(BaseTestCase):
             ("eve@example.org", pilot, None, None, at(20), cls.sales),
             ("fred@example.org", rollout, None, None, None, cls.support),
         ]
-        for email, wave, person, joined_at, revoked_at, team in invitations:
+        for email, wave, joiner, joined_at, revoked_at, team in invitations:
             invitation = Invitation.objects.create(
                 email=email,
                 wave=wave,
-                person=person,
+                person=joiner,
                 created_at=at(3),
                 joined_at=joined_at,
                 revoked_at=revoked_at,
@@ -92,7 +92,11 @@ class AdoptionFigureTests(BaseTestCase):
         bob_link = ShortLink.objects.create(person=cls.bob, post=cls.post, network="x")
         for link, day in ((alice_link, 20), (bob_link, 21)):
             Share.objects.create(
-                link=link, person=link.person, post=cls.post, network=link.network, created_at=at(day)
+                link=link,
+                person=link.person,
+                post=cls.post,
+                network=link.network,
+                created_at=at(day),
             )
             Activity.objects.create(
                 person=link.person, verb=Verb.SHARE_CREATED, post=cls.post, created_at=at(day)
@@ -227,7 +231,7 @@ class AdoptionFigureTests(BaseTestCase):
         self.login(self.adam)
         url = reverse("insights:adoption")
         with CaptureQueriesContext(connection) as before:
-            self.client.get(url, {"team": self.sales.pk, "network": "linkedin"})
+            self.client.get(url, {"team": str(self.sales.pk), "network": "linkedin"})
         for index in range(30):
             person = Person.objects.create(email=f"p{index}@example.org", name=f"P {index}")
             Membership.objects.create(person=person, team=self.sales)
@@ -236,7 +240,7 @@ class AdoptionFigureTests(BaseTestCase):
 
         # Session, person, policy and programme; the form's teams and topics; seven figures.
         with self.assertNumQueries(len(before)):
-            response = self.client.get(url, {"team": self.sales.pk, "network": "linkedin"})
+            response = self.client.get(url, {"team": str(self.sales.pk), "network": "linkedin"})
         self.assertEqual(response.status_code, 200)
         self.assertLessEqual(len(before), 13, "\n".join(q["sql"][:150] for q in before))
 
@@ -262,7 +266,9 @@ class AdoptionExportTests(BaseTestCase):
             response["Content-Disposition"],
         )
         rows = self.rows(response)
-        self.assertEqual(rows[0], ["Step", "People", "Share of invited", "Share of the step before"])
+        self.assertEqual(
+            rows[0], ["Step", "People", "Share of invited", "Share of the step before"]
+        )
         self.assertEqual(rows[2][:2], ["Joined", "7"])
 
     def test_every_export_is_written_to_the_audit_log_without_names(self) -> None:
@@ -280,14 +286,14 @@ class AdoptionExportTests(BaseTestCase):
         self.assertNotIn("alice@", str(entry.changes))
 
     def test_a_cell_that_looks_like_a_formula_is_defused(self) -> None:
-        team = Team.objects.create(name="=HYPERLINK(\"https://evil.example\")")
+        team = Team.objects.create(name='=HYPERLINK("https://evil.example")')
         Membership.objects.create(person=self.charlie, team=team)
         self.login(self.vera)
 
         rows = self.rows(self.export("teams"))
 
         names = [row[0] for row in rows[1:]]
-        self.assertIn("'=HYPERLINK(\"https://evil.example\")", names)
+        self.assertIn('\'=HYPERLINK("https://evil.example")', names)
         self.assertTrue(all(row[1].isdigit() for row in rows[1:]))
 
     def test_the_excel_download_starts_with_a_byte_order_mark(self) -> None:
@@ -335,8 +341,8 @@ class AdoptionAccessTests(BaseTestCase):
 
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "All my teams")
-        self.assertContains(response, "<th scope=\"row\">Sales</th>", html=False)
-        self.assertNotContains(response, "<th scope=\"row\">Support</th>", html=False)
+        self.assertContains(response, '<th scope="row">Sales</th>', html=False)
+        self.assertNotContains(response, '<th scope="row">Support</th>', html=False)
         self.assertNotContains(response, f'<option value="{self.support.pk}"')
 
     def test_a_team_lead_asking_for_another_team_sees_their_own_and_an_error(self) -> None:
@@ -346,7 +352,7 @@ class AdoptionAccessTests(BaseTestCase):
 
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Choose one of the teams in the list.")
-        self.assertNotContains(response, "<th scope=\"row\">Support</th>", html=False)
+        self.assertNotContains(response, '<th scope="row">Support</th>', html=False)
 
     def test_someone_who_led_a_team_no_longer_gets_404(self) -> None:
         Membership.objects.filter(person=self.lena).update(is_lead=False)

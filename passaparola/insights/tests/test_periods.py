@@ -162,9 +162,7 @@ class LeapDayTests(SimpleTestCase):
 
         self.assertEqual(span(this_month), (date(2028, 2, 1), date(2028, 2, 29)))
         self.assertEqual(span(this_month.previous()), (date(2028, 1, 1), date(2028, 1, 31)))
-        self.assertEqual(
-            span(preset(periods.LAST_7)), (date(2028, 2, 23), date(2028, 2, 29))
-        )
+        self.assertEqual(span(preset(periods.LAST_7)), (date(2028, 2, 23), date(2028, 2, 29)))
 
     @frozen(datetime(2028, 3, 31, 12, 0, tzinfo=UTC))
     def test_march_compares_with_the_29_days_of_a_leap_february(self) -> None:

@@ -415,7 +415,12 @@ def table_rows(data: Adoption, table: str) -> tuple[list[str], list[list[object]
             [funnel.name, *(step.count for step in funnel.steps)] for funnel in funnels
         ]
     if table == "weekly":
-        header = [gettext("Week from"), gettext("Joined"), gettext("Active"), gettext("Share (%)")]
+        header = [
+            gettext("Week from"),
+            gettext("Joined"),
+            gettext("Active"),
+            gettext("Share, in percent"),
+        ]
         return header, [[week.week, week.joined, week.active, week.share] for week in data.weeks]
     if table == "cohorts":
         header = [gettext("Joined in the week from"), gettext("People")]

@@ -5,6 +5,8 @@ from passaparola.insights import views
 app_name = "insights"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/adoption/", views.adoption_view, name="adoption"),
+    path("dashboard/adoption/<slug:table>.csv", views.adoption_export, name="adoption_export"),
     path("impact/", views.impact, name="my_impact"),
     path("people/<int:person_id>/impact/", views.impact, name="impact"),
 ]

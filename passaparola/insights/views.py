@@ -1,7 +1,10 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
+from passaparola.insights.adoption import TABLES, adoption, table_rows
+from passaparola.insights.exports import export_csv
+from passaparola.insights.filters import filters_from_request
 from passaparola.insights.selectors import person_summary, programme_summary
 from passaparola.people.access import access_person_by_person, can_view_insights
 from passaparola.people.http import AuthedRequest
@@ -28,3 +31,29 @@ def impact(request: AuthedRequest, person_id: int | None = None) -> HttpResponse
         "rank": rank_of(person, days=30),
     }
     return render(request, "insights/impact.html", context)
+
+
+@login_required
+def adoption_view(request: AuthedRequest) -> HttpResponse:
+    """How far people got, from invitation to leads: overall, per wave and team, week by week."""
+    filters = filters_from_request(request)
+    context = {"filters": filters, "adoption": adoption(filters)}
+    return render(request, "insights/adoption.html", context)
+
+
+@login_required
+def adoption_export(request: AuthedRequest, table: str) -> StreamingHttpResponse:
+    """One table of the adoption page, in the page's filters, as a CSV download."""
+    if table not in TABLES:
+        raise Http404
+    filters = filters_from_request(request)
+    header, rows = table_rows(adoption(filters), table)
+    return export_csv(
+        viewer=request.user,
+        page="adoption",
+        table=table,
+        filters=filters,
+        header=header,
+        rows=rows,
+        excel=request.GET.get("excel") == "1",
+    )

@@ -31,6 +31,17 @@ def led_team_ids(person: Person) -> set[int]:
     )
 
 
+def access_insights_by_person(viewer: Person) -> frozenset[int] | None:
+    """Return whose insights the viewer reads: None for the whole programme (managers, editors,
+    leadership viewers), the teams they lead for a team lead; raise Http404 for anyone else."""
+    if can_view_insights(viewer):
+        return None
+    teams = led_team_ids(viewer) if viewer.is_authenticated else set()
+    if not teams:
+        raise Http404
+    return frozenset(teams)
+
+
 def access_person_by_person(viewer: Person, person_id: int) -> Person:
     """Return the person whose impact the viewer may read, or raise Http404."""
     person = Person.objects.filter(pk=person_id, is_active=True).first()

@@ -52,6 +52,7 @@ MANAGER_PAGES = [
     "content:source_new",
     "content:approval",
     "insights:dashboard",
+    "insights:adoption",
     "recognition:journey_overview",
     "recognition:badge_catalogue",
     "recognition:badge_new",
@@ -101,6 +102,9 @@ class NoWritesOnGetTests(BaseTestCase):
 
     def test_a_member_reading_pages_writes_nothing(self) -> None:
         self.assert_no_writes(self.alice, MEMBER_PAGES)
+
+    def test_a_team_lead_reading_their_teams_insights_writes_nothing(self) -> None:
+        self.assert_no_writes(self.lena, ["insights:adoption"])
 
     def test_a_manager_reading_pages_writes_nothing(self) -> None:
         self.assert_no_writes(self.adam, MANAGER_PAGES)

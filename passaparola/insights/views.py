@@ -3,20 +3,39 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from passaparola.insights.adoption import TABLES, adoption, table_rows
+from passaparola.insights.dashboard import EXPORT_TABLES, dashboard_for, export_rows
 from passaparola.insights.exports import export_csv
 from passaparola.insights.filters import filters_from_request
-from passaparola.insights.selectors import person_summary, programme_summary
-from passaparola.people.access import access_person_by_person, can_view_insights
+from passaparola.insights.selectors import person_summary
+from passaparola.people.access import access_person_by_person
 from passaparola.people.http import AuthedRequest
 from passaparola.recognition.selectors import points_total, rank_of
 
 
 @login_required
 def dashboard(request: AuthedRequest) -> HttpResponse:
-    """The programme's last 30 days, for managers, editors and leadership."""
-    if not can_view_insights(request.user):
+    """The programme's figures for a period and filters: managers, editors, leadership viewers,
+    and team leads for their own teams."""
+    filters = filters_from_request(request)
+    return render(request, "insights/dashboard.html", {"board": dashboard_for(filters)})
+
+
+@login_required
+def dashboard_export(request: AuthedRequest, table: str) -> StreamingHttpResponse:
+    """One table of the dashboard, in the page's filters, as a CSV download (audited)."""
+    if table not in EXPORT_TABLES:
         raise Http404
-    return render(request, "insights/dashboard.html", {"summary": programme_summary(days=30)})
+    filters = filters_from_request(request)
+    header, rows = export_rows(filters, table)
+    return export_csv(
+        viewer=request.user,
+        page="dashboard",
+        table=table,
+        filters=filters,
+        header=header,
+        rows=rows,
+        excel=request.GET.get("excel") == "1",
+    )
 
 
 @login_required

@@ -118,6 +118,7 @@ class DashboardPeriodTests(BaseTestCase):
         self.assertContains(page, 'data-figure="shares">2<')
         self.assertContains(page, 'data-delta="shares"')
         self.assertContains(page, "1 more")
-        rows = b"".join(export.streaming_content)  # type: ignore[attr-defined].decode().splitlines()
+        content = export.streaming_content  # type: ignore[attr-defined]
+        rows = b"".join(content).decode().splitlines()
         self.assertEqual(rows[0].split(",")[:2], ["day", "shares"])
         self.assertEqual(sum(int(row.split(",")[1]) for row in rows[1:]), 3)

@@ -194,7 +194,7 @@ def span_label(start: date, end: date) -> str:
     """Return the days from `start` to `end` as a person reads them."""
     if start == end:
         return full_label(start)
-    return _("%(start)s \u2013 %(end)s") % {"start": full_label(start), "end": full_label(end)}
+    return _("%(start)s – %(end)s") % {"start": full_label(start), "end": full_label(end)}  # noqa: RUF001
 
 
 # Time series

@@ -14,7 +14,10 @@ from passaparola.people.models import Person
 ACTION_LABELS = {
     "programme.settings_changed": _("Programme settings changed"),
     "programme.goals_changed": _("Programme goals changed"),
+    "programme.insight_settings_changed": _("People at risk and privacy settings changed"),
     "person.role_changed": _("Role changed"),
+    "person.leadership_changed": _("Leadership changed"),
+    "person.nudged": _("Friendly message sent"),
     "person.erased": _("Person erased"),
     "person.left": _("Person left the programme"),
     "person.exported": _("Personal data exported"),

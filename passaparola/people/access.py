@@ -31,6 +31,57 @@ def led_team_ids(person: Person) -> set[int]:
     )
 
 
+def insight_teams_for(person: Person) -> set[int] | None:
+    """Return whose insights this person reads: None for everyone's, else the teams they lead.
+
+    Managers, editors and leadership viewers read the whole programme; a team lead reads
+    the teams they lead; anyone else gets an empty set (no insights at all).
+    """
+    if can_view_insights(person):
+        return None
+    return led_team_ids(person) if person.is_authenticated else set()
+
+
+def access_insight_teams(person: Person) -> set[int] | None:
+    """Return the teams as insight_teams_for does, or raise Http404 when they read none."""
+    teams = insight_teams_for(person)
+    if teams is not None and not teams:
+        raise Http404
+    return teams
+
+
+def at_risk_teams_for(person: Person) -> set[int] | None:
+    """Return whose quiet spells this person follows: None for everyone's, else led teams.
+
+    People at risk are individuals' names, so only the programme manager (everyone) and team
+    leads (the teams they lead) see them; editors and leadership viewers do not.
+    """
+    if can_manage_programme(person):
+        return None
+    return led_team_ids(person) if person.is_authenticated else set()
+
+
+def access_at_risk_teams(person: Person) -> set[int] | None:
+    """Return the teams as at_risk_teams_for does, or raise Http404 when they follow none."""
+    teams = at_risk_teams_for(person)
+    if teams is not None and not teams:
+        raise Http404
+    return teams
+
+
+def access_person_for_nudging(viewer: Person, person_id: int) -> Person:
+    """Return someone taking part whom the viewer may nudge (anyone for a programme manager,
+    a member of a team they lead for a team lead, never themselves), or raise Http404."""
+    teams = access_at_risk_teams(viewer)
+    people = Person.objects.filter(pk=person_id, is_active=True).exclude(pk=viewer.pk)
+    if teams is not None:
+        people = people.filter(memberships__team_id__in=teams)
+    person = people.first()
+    if person is None:
+        raise Http404
+    return person
+
+
 def access_person_by_person(viewer: Person, person_id: int) -> Person:
     """Return the person whose impact the viewer may read, or raise Http404."""
     person = Person.objects.filter(pk=person_id, is_active=True).first()

@@ -74,3 +74,17 @@ class GoalsForm(forms.ModelForm):
             "goal_leads_per_month",
         ]
         widgets = {"goal_audience": forms.Textarea(attrs={"rows": 3})}
+
+
+class InsightSettingsForm(forms.ModelForm):
+    """When someone counts as at risk, and privacy mode for small groups."""
+
+    class Meta:
+        model = Programme
+        fields = [
+            "at_risk_early_weeks",
+            "at_risk_early_shares",
+            "at_risk_quiet_days",
+            "privacy_mode",
+            "privacy_min_group_size",
+        ]

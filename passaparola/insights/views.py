@@ -1,11 +1,28 @@
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from passaparola.insights.at_risk import people_at_risk
+from passaparola.insights.figures import Scope
+from passaparola.insights.leadership import leadership_figures
+from passaparola.insights.privacy import group_size, individuals_visible
 from passaparola.insights.selectors import person_summary, programme_summary
-from passaparola.people.access import access_person_by_person, can_view_insights
+from passaparola.people.access import (
+    access_at_risk_teams,
+    access_insight_teams,
+    access_person_by_person,
+    can_view_insights,
+)
 from passaparola.people.http import AuthedRequest
+from passaparola.programme.selectors import programme_get
 from passaparola.recognition.selectors import points_total, rank_of
+
+LEADERSHIP_DAYS = 30
+AT_RISK_PAGE_SIZE = 50
 
 
 @login_required
@@ -28,3 +45,36 @@ def impact(request: AuthedRequest, person_id: int | None = None) -> HttpResponse
         "rank": rank_of(person, days=30),
     }
     return render(request, "insights/impact.html", context)
+
+
+@login_required
+def leadership(request: AuthedRequest) -> HttpResponse:
+    """Leadership participation over the last 30 days; a team lead sees their own teams."""
+    teams = access_insight_teams(request.user)
+    today = timezone.localdate()
+    scope = Scope(start=today - timedelta(days=LEADERSHIP_DAYS - 1), end=today)
+    context = {
+        "leadership": leadership_figures(scope, viewer=request.user),
+        "days": LEADERSHIP_DAYS,
+        "teams": teams,
+    }
+    return render(request, "insights/leadership.html", context)
+
+
+@login_required
+def at_risk(request: AuthedRequest) -> HttpResponse:
+    """People who shared in their first weeks and went quiet, with a friendly message to send:
+    everyone for the programme manager, the teams they lead for a team lead."""
+    teams = access_at_risk_teams(request.user)
+    programme = programme_get()
+    rows = people_at_risk(teams, programme=programme, viewer=request.user)
+    hidden = teams is not None and not individuals_visible(request.user, group_size(teams))
+    page = Paginator([] if hidden else rows, AT_RISK_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "programme": programme,
+        "teams": teams,
+        "page": page,
+        "total": len(rows),
+        "individuals_hidden": hidden,
+    }
+    return render(request, "insights/at_risk.html", context)

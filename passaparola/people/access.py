@@ -69,19 +69,6 @@ def access_at_risk_teams(person: Person) -> set[int] | None:
     return teams
 
 
-def access_person_for_nudging(viewer: Person, person_id: int) -> Person:
-    """Return someone taking part whom the viewer may nudge (anyone for a programme manager,
-    a member of a team they lead for a team lead, never themselves), or raise Http404."""
-    teams = access_at_risk_teams(viewer)
-    people = Person.objects.filter(pk=person_id, is_active=True).exclude(pk=viewer.pk)
-    if teams is not None:
-        people = people.filter(memberships__team_id__in=teams)
-    person = people.first()
-    if person is None:
-        raise Http404
-    return person
-
-
 def access_person_by_person(viewer: Person, person_id: int) -> Person:
     """Return the person whose impact the viewer may read, or raise Http404."""
     person = Person.objects.filter(pk=person_id, is_active=True).first()

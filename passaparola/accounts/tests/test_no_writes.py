@@ -52,6 +52,8 @@ MANAGER_PAGES = [
     "content:source_new",
     "content:approval",
     "insights:dashboard",
+    "insights:leadership",
+    "insights:at_risk",
     "recognition:journey_overview",
     "recognition:badge_catalogue",
     "recognition:badge_new",
@@ -103,3 +105,6 @@ class NoWritesOnGetTests(BaseTestCase):
 
     def test_a_manager_reading_pages_writes_nothing(self) -> None:
         self.assert_no_writes(self.adam, MANAGER_PAGES)
+
+    def test_a_team_lead_reading_their_teams_insights_writes_nothing(self) -> None:
+        self.assert_no_writes(self.lena, ["insights:leadership", "insights:at_risk"])

@@ -135,9 +135,7 @@ class PrivacyTests(LeadershipCase):
     @frozen()
     def test_groups_of_4_5_and_6_against_a_minimum_of_5(self) -> None:
         privacy_on(5)
-        extra = [
-            person_create(email=f"exec{n}@example.org", name=f"Exec {n}") for n in range(3)
-        ]
+        extra = [person_create(email=f"exec{n}@example.org", name=f"Exec {n}") for n in range(3)]
         for size, hidden in ((4, True), (5, False), (6, False)):
             lead_by_example(*extra[: size - 3])
             with self.subTest(size=size):

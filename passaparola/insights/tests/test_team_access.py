@@ -55,9 +55,8 @@ class AtRiskTeamsTests(BaseTestCase):
 
     def test_editors_viewers_and_members_follow_nobody(self) -> None:
         for person in (self.erin, self.vera, self.alice, self.charlie):
-            with self.subTest(person=person.name):
-                with self.assertRaises(Http404):
-                    access_at_risk_teams(person)
+            with self.subTest(person=person.name), self.assertRaises(Http404):
+                access_at_risk_teams(person)
 
     def test_a_leadership_viewer_who_leads_a_team_follows_that_team(self) -> None:
         Membership.objects.create(person=self.vera, team=self.support, is_lead=True)

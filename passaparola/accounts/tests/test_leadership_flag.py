@@ -1,14 +1,19 @@
 """The programme manager marks people as leadership on their page; audited."""
 
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 
 from passaparola.audit.models import AuditEntry
 from passaparola.people.models import Person
 from passaparola.testing import BaseTestCase
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 
 class LeadershipFlagTests(BaseTestCase):
-    def mark(self, viewer: Person, person: Person, value: bool) -> "object":
+    def mark(self, viewer: Person, person: Person, value: bool) -> "TestResponse":
         self.login(viewer)
         data = {"is_leadership": "on"} if value else {}
         return self.client.post(reverse("accounts:person_leadership", args=[person.pk]), data)
@@ -52,7 +57,7 @@ class LeadershipFlagTests(BaseTestCase):
         for viewer in (self.alice, self.bob, self.charlie, self.lena, self.erin, self.vera):
             with self.subTest(viewer=viewer.name):
                 response = self.mark(viewer, self.alice, True)
-                self.assertEqual(response.status_code, 404)  # type: ignore[attr-defined]
+                self.assertEqual(response.status_code, 404)
         self.assertFalse(self.is_leadership(self.alice))
 
     def test_someone_who_left_keeps_their_mark(self) -> None:

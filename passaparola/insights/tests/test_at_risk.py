@@ -1,6 +1,7 @@
 """People at risk: active in their first weeks after joining, then quiet; who sees them."""
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
@@ -13,6 +14,9 @@ from passaparola.programme.selectors import programme_get
 from passaparola.programme.services import programme_update
 from passaparola.testing import BaseTestCase
 from passaparola.testing.clock import NOW, frozen
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 DAY = timedelta(days=1)
 WEEK = timedelta(weeks=1)
@@ -171,7 +175,7 @@ class AtRiskPageTests(AtRiskCase):
             self.joined(person, start)
             self.shares(person, start, start + DAY)
 
-    def page(self, viewer: Person) -> "object":
+    def page(self, viewer: Person) -> "TestResponse":
         self.login(viewer)
         with frozen():
             return self.client.get(self.url)
@@ -194,12 +198,12 @@ class AtRiskPageTests(AtRiskCase):
     def test_members_teammates_outsiders_editors_and_viewers_get_404(self) -> None:
         for person in (self.alice, self.bob, self.charlie, self.erin, self.vera):
             with self.subTest(person=person.name):
-                self.assertEqual(self.page(person).status_code, 404)  # type: ignore[attr-defined]
+                self.assertEqual(self.page(person).status_code, 404)
 
     def test_a_lead_of_no_team_gets_404(self) -> None:
         Membership.objects.filter(person=self.lena).update(is_lead=False)
 
-        self.assertEqual(self.page(self.lena).status_code, 404)  # type: ignore[attr-defined]
+        self.assertEqual(self.page(self.lena).status_code, 404)
 
     def test_it_requires_login(self) -> None:
         response = self.client.get(self.url)
@@ -233,7 +237,7 @@ class AtRiskPrivacyTests(AtRiskCase):
                 email=f"extra{number}@example.org", name=f"Extra {number}", teams=[self.sales]
             )
 
-    def lena_sees(self) -> "object":
+    def lena_sees(self) -> "TestResponse":
         self.login(self.lena)
         with frozen():
             return self.client.get(self.url)

@@ -1,6 +1,7 @@
 """A friendly message from the people at risk page: private, kind, once a fortnight, audited."""
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
@@ -12,9 +13,12 @@ from passaparola.people.services import person_create
 from passaparola.testing.clock import NOW, frozen
 from passaparola.testing.mail import MailTestCase, reminders_off, text_of
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 
 class NudgeTests(MailTestCase):
-    def nudge(self, viewer: Person, person: Person) -> "object":
+    def nudge(self, viewer: Person, person: Person) -> "TestResponse":
         self.login(viewer)
         with self.captureOnCommitCallbacks(execute=True):
             return self.client.post(reverse("recognition:nudge_send", args=[person.pk]))
@@ -61,7 +65,7 @@ class NudgeTests(MailTestCase):
                     NotificationPreference.objects.get(person=self.alice).last_nudge_at, NOW
                 )
                 self.assertContains(
-                    self.client.get(response["Location"]),  # type: ignore[index]
+                    self.client.get(response["Location"]),
                     "there is no need for another yet",
                 )
 
@@ -120,14 +124,14 @@ class NudgeTests(MailTestCase):
         ]
         for viewer, person in cases:
             with self.subTest(viewer=viewer.name, person=person.name):
-                self.assertEqual(self.nudge(viewer, person).status_code, 404)  # type: ignore[attr-defined]
+                self.assertEqual(self.nudge(viewer, person).status_code, 404)
         self.assertEqual(Notification.objects.count(), 0)
 
     @frozen()
     def test_someone_who_left_or_an_unknown_id_gives_404(self) -> None:
         Person.objects.filter(pk=self.alice.pk).update(is_active=False)
 
-        self.assertEqual(self.nudge(self.adam, self.alice).status_code, 404)  # type: ignore[attr-defined]
+        self.assertEqual(self.nudge(self.adam, self.alice).status_code, 404)
         self.login(self.adam)
         self.assertEqual(self.client.post("/people/999999/nudge/").status_code, 404)
 
@@ -144,10 +148,10 @@ class NudgeTests(MailTestCase):
     def test_privacy_mode_stops_a_lead_of_a_small_team_but_not_the_manager(self) -> None:
         privacy_on(5)  # Sales: Alice, Bob, Lena
 
-        self.assertEqual(self.nudge(self.lena, self.alice).status_code, 404)  # type: ignore[attr-defined]
+        self.assertEqual(self.nudge(self.lena, self.alice).status_code, 404)
         person_create(email="x1@example.org", name="Extra One", teams=[self.sales])
         person_create(email="x2@example.org", name="Extra Two", teams=[self.sales])
-        self.assertEqual(self.nudge(self.lena, self.alice).status_code, 302)  # type: ignore[attr-defined]
-        self.assertEqual(self.nudge(self.adam, self.bob).status_code, 302)  # type: ignore[attr-defined]
+        self.assertEqual(self.nudge(self.lena, self.alice).status_code, 302)
+        self.assertEqual(self.nudge(self.adam, self.bob).status_code, 302)
         self.assertEqual(len(self.notes_to(self.alice)), 1)
         self.assertEqual(len(self.notes_to(self.bob)), 1)

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from passaparola.insights.at_risk import people_at_risk
+from passaparola.insights.at_risk import at_risk_details, at_risk_rows
 from passaparola.insights.figures import Scope
 from passaparola.insights.leadership import leadership_figures
 from passaparola.insights.privacy import group_size, individuals_visible
@@ -67,14 +67,16 @@ def at_risk(request: AuthedRequest) -> HttpResponse:
     everyone for the programme manager, the teams they lead for a team lead."""
     teams = access_at_risk_teams(request.user)
     programme = programme_get()
-    rows = people_at_risk(teams, programme=programme, viewer=request.user)
+    # Read once: counting and then slicing the grouped query would run it twice.
+    rows = list(at_risk_rows(teams, programme=programme, viewer=request.user))
     hidden = teams is not None and not individuals_visible(request.user, group_size(teams))
-    page = Paginator([] if hidden else rows, AT_RISK_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, AT_RISK_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "programme": programme,
         "teams": teams,
         "page": page,
-        "total": len(rows),
+        "people": [] if hidden else at_risk_details(page.object_list),
+        "total": page.paginator.count,
         "individuals_hidden": hidden,
     }
     return render(request, "insights/at_risk.html", context)

@@ -48,6 +48,7 @@ from passaparola.recognition.models import (
     RewardClaim,
 )
 from passaparola.sharing.models import (
+    AudienceSize,
     BlockedTerm,
     ConnectedAccount,
     ScheduledShare,
@@ -122,6 +123,7 @@ LINKED: dict[str, Linked] = {
     ),
     "sharing.SharingPreference.person": Linked("sharing_preference", DELETED),
     "sharing.ConnectedAccount.person": Linked("connected_accounts", DELETED),
+    "sharing.AudienceSize.person": Linked("audience_sizes", DELETED),
     "sharing.ScheduledShare.person": Linked(
         "scheduled_shares",
         ANONYMISED,
@@ -332,6 +334,12 @@ def person_export(*, person: Person) -> dict[str, Any]:
             "server",
             "status",
             "connected_at",
+        ),
+        "audience_sizes": _rows(
+            AudienceSize.objects.filter(person=person).order_by("network"),
+            "network",
+            "size",
+            "updated_at",
         ),
         "kudos_received": _rows(
             Kudos.objects.filter(recipient=person).order_by("created_at"), "created_at", "message"
@@ -570,6 +578,7 @@ def person_erase(*, person: Person, by: Person) -> dict[str, int]:
     RewardClaim.objects.filter(person=person).update(note="")
     for model in (
         ConnectedAccount,
+        AudienceSize,
         SharingPreference,
         PersonInterest,
         Notification,

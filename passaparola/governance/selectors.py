@@ -14,6 +14,7 @@ from passaparola.people.models import Person
 ACTION_LABELS = {
     "programme.settings_changed": _("Programme settings changed"),
     "programme.goals_changed": _("Programme goals changed"),
+    "programme.rates_changed": _("Value rates changed"),
     "programme.insight_settings_changed": _("People at risk and privacy settings changed"),
     "person.role_changed": _("Role changed"),
     "person.leadership_changed": _("Leadership changed"),

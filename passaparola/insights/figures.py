@@ -8,6 +8,7 @@ clicks); today is counted from the raw rows with the very function that builds a
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
@@ -16,6 +17,9 @@ from passaparola.content.models import Post
 from passaparola.insights.models import DailyFigure
 from passaparola.insights.rollups import DayGroups, Figures, day_groups
 from passaparola.people.models import Membership
+
+if TYPE_CHECKING:
+    from passaparola.insights.filters import InsightFilters
 
 MEASURES = tuple(f.name for f in fields(Figures))
 
@@ -29,8 +33,24 @@ class Scope:
     teams: tuple[int, ...] = ()
     networks: tuple[str, ...] = ()
     topics: tuple[int, ...] = ()
+    content_types: tuple[str, ...] = ()
     posts: tuple[int, ...] = ()
     people: tuple[int, ...] = ()
+
+
+def scope_of(filters: "InsightFilters", *, previous: bool = False) -> Scope:
+    """The scope an insights page's filters ask for (or the period to compare it with)."""
+    period = filters.previous if previous and filters.previous else filters.period
+    return Scope(
+        start=period.start,
+        end=period.end,
+        teams=filters.team_ids,
+        networks=filters.networks,
+        topics=filters.topic_ids,
+        content_types=filters.content_types,
+        posts=filters.post_ids,
+        people=filters.person_ids,
+    )
 
 
 @dataclass
@@ -56,6 +76,8 @@ def _closed(scope: Scope) -> QuerySet[DailyFigure]:
         rows = rows.filter(network__in=scope.networks)
     if scope.topics:
         rows = rows.filter(post_id__in=Post.objects.filter(topics__in=scope.topics).values("pk"))
+    if scope.content_types:
+        rows = rows.filter(post__content_type__in=scope.content_types)
     if scope.posts:
         rows = rows.filter(post_id__in=scope.posts)
     if scope.people:

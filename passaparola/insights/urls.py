@@ -5,6 +5,9 @@ from passaparola.insights import views
 app_name = "insights"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/<slug:table>.csv", views.dashboard_export, name="dashboard_export"),
+    path("dashboard/adoption/", views.adoption_view, name="adoption"),
+    path("dashboard/adoption/<slug:table>.csv", views.adoption_export, name="adoption_export"),
     path("dashboard/leadership/", views.leadership, name="leadership"),
     path("dashboard/at-risk/", views.at_risk, name="at_risk"),
     path("impact/", views.impact, name="my_impact"),

@@ -1,36 +1,49 @@
-from datetime import timedelta
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
+from passaparola.insights.adoption import TABLES, adoption, table_rows
 from passaparola.insights.at_risk import at_risk_details, at_risk_rows
-from passaparola.insights.figures import Scope
+from passaparola.insights.dashboard import EXPORT_TABLES, dashboard_for, export_rows
+from passaparola.insights.exports import export_csv
+from passaparola.insights.figures import scope_of
+from passaparola.insights.filters import filters_from_request
 from passaparola.insights.leadership import leadership_figures
 from passaparola.insights.privacy import group_size, individuals_visible
-from passaparola.insights.selectors import person_summary, programme_summary
-from passaparola.people.access import (
-    access_at_risk_teams,
-    access_insight_teams,
-    access_person_by_person,
-    can_view_insights,
-)
+from passaparola.insights.selectors import person_summary
+from passaparola.people.access import access_at_risk_teams, access_person_by_person
 from passaparola.people.http import AuthedRequest
 from passaparola.programme.selectors import programme_get
 from passaparola.recognition.selectors import points_total, rank_of
 
-LEADERSHIP_DAYS = 30
 AT_RISK_PAGE_SIZE = 50
 
 
 @login_required
 def dashboard(request: AuthedRequest) -> HttpResponse:
-    """The programme's last 30 days, for managers, editors and leadership."""
-    if not can_view_insights(request.user):
+    """The programme's figures for a period and filters: managers, editors, leadership viewers,
+    and team leads for their own teams."""
+    filters = filters_from_request(request)
+    return render(request, "insights/dashboard.html", {"board": dashboard_for(filters)})
+
+
+@login_required
+def dashboard_export(request: AuthedRequest, table: str) -> StreamingHttpResponse:
+    """One table of the dashboard, in the page's filters, as a CSV download (audited)."""
+    if table not in EXPORT_TABLES:
         raise Http404
-    return render(request, "insights/dashboard.html", {"summary": programme_summary(days=30)})
+    filters = filters_from_request(request)
+    header, rows = export_rows(filters, table)
+    return export_csv(
+        viewer=request.user,
+        page="dashboard",
+        table=table,
+        filters=filters,
+        header=header,
+        rows=rows,
+        excel=request.GET.get("excel") == "1",
+    )
 
 
 @login_required
@@ -48,15 +61,38 @@ def impact(request: AuthedRequest, person_id: int | None = None) -> HttpResponse
 
 
 @login_required
+def adoption_view(request: AuthedRequest) -> HttpResponse:
+    """How far people got, from invitation to leads: overall, per wave and team, week by week."""
+    filters = filters_from_request(request)
+    context = {"filters": filters, "adoption": adoption(filters)}
+    return render(request, "insights/adoption.html", context)
+
+
+@login_required
+def adoption_export(request: AuthedRequest, table: str) -> StreamingHttpResponse:
+    """One table of the adoption page, in the page's filters, as a CSV download."""
+    if table not in TABLES:
+        raise Http404
+    filters = filters_from_request(request)
+    header, rows = table_rows(adoption(filters), table)
+    return export_csv(
+        viewer=request.user,
+        page="adoption",
+        table=table,
+        filters=filters,
+        header=header,
+        rows=rows,
+        excel=request.GET.get("excel") == "1",
+    )
+
+
+@login_required
 def leadership(request: AuthedRequest) -> HttpResponse:
-    """Leadership participation over the last 30 days; a team lead sees their own teams."""
-    teams = access_insight_teams(request.user)
-    today = timezone.localdate()
-    scope = Scope(start=today - timedelta(days=LEADERSHIP_DAYS - 1), end=today)
+    """Leadership participation for a period and filters; a team lead sees their own teams."""
+    filters = filters_from_request(request)
     context = {
-        "leadership": leadership_figures(scope, viewer=request.user),
-        "days": LEADERSHIP_DAYS,
-        "teams": teams,
+        "filters": filters,
+        "leadership": leadership_figures(scope_of(filters), viewer=request.user),
     }
     return render(request, "insights/leadership.html", context)
 

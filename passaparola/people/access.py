@@ -31,23 +31,24 @@ def led_team_ids(person: Person) -> set[int]:
     )
 
 
-def insight_teams_for(person: Person) -> set[int] | None:
-    """Return whose insights this person reads: None for everyone's, else the teams they lead.
+def access_insights_by_person(viewer: Person) -> frozenset[int] | None:
+    """Return whose insights the viewer reads: None for the whole programme (managers, editors,
+    leadership viewers), the teams they lead for a team lead; raise Http404 for anyone else."""
+    if can_view_insights(viewer):
+        return None
+    teams = led_team_ids(viewer) if viewer.is_authenticated else set()
+    if not teams:
+        raise Http404
+    return frozenset(teams)
 
-    Managers, editors and leadership viewers read the whole programme; a team lead reads
-    the teams they lead; anyone else gets an empty set (no insights at all).
+
+def insight_teams_for(person: Person) -> set[int] | None:
+    """Return whose insights this person reads: None for everyone's, else the teams they lead
+    (empty: none). The same rule as access_insights_by_person, without the 404, for selectors.
     """
     if can_view_insights(person):
         return None
     return led_team_ids(person) if person.is_authenticated else set()
-
-
-def access_insight_teams(person: Person) -> set[int] | None:
-    """Return the teams as insight_teams_for does, or raise Http404 when they read none."""
-    teams = insight_teams_for(person)
-    if teams is not None and not teams:
-        raise Http404
-    return teams
 
 
 def at_risk_teams_for(person: Person) -> set[int] | None:

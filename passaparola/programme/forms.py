@@ -1,4 +1,6 @@
 import re
+from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -7,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from passaparola.lib.images import ImageInvalid, image_shrink
-from passaparola.programme.models import Programme
+from passaparola.networks.catalogue import NETWORKS
+from passaparola.programme.models import CURRENCIES, MAX_RATE, NetworkRate, Programme
 
 MAX_LOGO_BYTES = 1_000_000
 # Pages show the logo in a header a few dozen pixels high (twice that on dense screens), and
@@ -74,6 +77,86 @@ class GoalsForm(forms.ModelForm):
             "goal_leads_per_month",
         ]
         widgets = {"goal_audience": forms.Textarea(attrs={"rows": 3})}
+
+
+def _rate_field(label: str, maximum: Decimal) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0"),
+        max_value=maximum,
+        max_digits=9,
+        decimal_places=2,
+        error_messages={
+            "required": _("Enter a number; 0 leaves this out of the estimate."),
+            "min_value": _("A rate cannot be negative."),
+            "max_value": _("At most %(limit_value)s."),
+        },
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+    )
+
+
+class RatesForm(forms.Form):
+    """The currency and, per network, the rates that earned media value is estimated with."""
+
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        choices=[(code, code) for code in CURRENCIES],
+        help_text=_("The currency of the rates below; changing it does not convert them."),
+    )
+
+    def __init__(self, data: Any = None, *, currency: str, rates: dict[str, NetworkRate]) -> None:
+        initial: dict[str, object] = {"currency": currency}
+        for network, rate in rates.items():
+            initial.update(
+                {
+                    f"{network}-cost_per_click": rate.cost_per_click,
+                    f"{network}-cpm": rate.cpm,
+                    f"{network}-reach_percent": rate.reach_percent,
+                    f"{network}-impressions_enabled": rate.impressions_enabled,
+                }
+            )
+        super().__init__(data, initial=initial)
+        self.networks = list(rates)
+        for network in self.networks:
+            name = str(NETWORKS[network].label)
+            self.fields[f"{network}-cost_per_click"] = _rate_field(
+                _("Cost per click on %(network)s") % {"network": name}, MAX_RATE
+            )
+            self.fields[f"{network}-cpm"] = _rate_field(
+                _("Cost per thousand impressions on %(network)s") % {"network": name}, MAX_RATE
+            )
+            self.fields[f"{network}-reach_percent"] = _rate_field(
+                _("Followers on %(network)s who see a share (%%)") % {"network": name},
+                Decimal("100"),
+            )
+            self.fields[f"{network}-impressions_enabled"] = forms.BooleanField(
+                label=_("Count estimated impressions on %(network)s") % {"network": name},
+                required=False,
+            )
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Return one row a network with its bound fields, for a table."""
+        return [
+            {
+                "network": network,
+                "label": NETWORKS[network].label,
+                "fields": [
+                    self[f"{network}-{name}"]
+                    for name in ("cost_per_click", "cpm", "reach_percent", "impressions_enabled")
+                ],
+            }
+            for network in self.networks
+        ]
+
+    def rates(self) -> dict[str, dict[str, object]]:
+        """Return the cleaned rates by network and field."""
+        return {
+            network: {
+                name: self.cleaned_data[f"{network}-{name}"]
+                for name in ("cost_per_click", "cpm", "reach_percent", "impressions_enabled")
+            }
+            for network in self.networks
+        }
 
 
 class InsightSettingsForm(forms.ModelForm):

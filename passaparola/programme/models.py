@@ -6,6 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour such as #1f6feb."))
 
+# ISO 4217 codes the rates may be given in; amounts are shown with the code after the number.
+CURRENCIES = (
+    "AUD", "BGN", "BRL", "CAD", "CHF", "CZK", "DKK", "EUR", "GBP", "HUF",
+    "INR", "JPY", "NOK", "NZD", "PLN", "RON", "SEK", "SGD", "USD", "ZAR",
+)  # fmt: skip
+# High enough for a click or a thousand impressions in any of those currencies, low enough to
+# catch a slip of the keyboard.
+MAX_RATE = decimal.Decimal("100000")
+
 
 class Programme(models.Model):
     """The one advocacy programme this installation runs: branding and rules."""
@@ -53,6 +62,14 @@ class Programme(models.Model):
     )
     goal_leads_per_month = models.PositiveIntegerField(
         _("leads a month"), default=0, help_text=_("0 means no goal.")
+    )
+    # The published benchmarks behind the default rates are in US dollars.
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="USD",
+        choices=[(code, code) for code in CURRENCIES],
+        help_text=_("The currency of the rates below; changing it does not convert them."),
     )
     # People at risk: they shared at least `at_risk_early_shares` times in their first
     # `at_risk_early_weeks` weeks and then nothing for `at_risk_quiet_days` days.
@@ -105,3 +122,46 @@ class Programme(models.Model):
             for line in self.allowed_email_domains.replace(",", " ").split()
             if line.strip().lstrip("@")
         }
+
+
+def _rate_validators() -> list[MinValueValidator | MaxValueValidator]:
+    return [MinValueValidator(decimal.Decimal("0")), MaxValueValidator(MAX_RATE)]
+
+
+class NetworkRate(models.Model):
+    """What a click and a thousand impressions would cost on one network if the programme
+    bought them: the basis of earned media value, an estimate (docs/insights.md)."""
+
+    network = models.CharField(max_length=20, unique=True)
+    cost_per_click = models.DecimalField(
+        _("cost per click"), max_digits=9, decimal_places=2, validators=_rate_validators()
+    )
+    cpm = models.DecimalField(
+        _("cost per thousand impressions"),
+        max_digits=9,
+        decimal_places=2,
+        validators=_rate_validators(),
+    )
+    # The share of a person's followers or connections who see one of their posts.
+    reach_percent = models.DecimalField(
+        _("followers who see a share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=decimal.Decimal("5"),
+        validators=[MinValueValidator(decimal.Decimal("0")), MaxValueValidator(100)],
+    )
+    impressions_enabled = models.BooleanField(_("count estimated impressions"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("network rate")
+        verbose_name_plural = _("network rates")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cost_per_click__gte=0, cpm__gte=0, reach_percent__gte=0),
+                name="networkrate_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.network

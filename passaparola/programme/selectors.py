@@ -12,8 +12,10 @@ from django.core.files.storage import default_storage
 from django.utils import translation
 
 from passaparola.lib.images import ImageInvalid, image_icon
+from passaparola.networks.catalogue import NETWORKS
 from passaparola.people.models import Person
-from passaparola.programme.models import Programme
+from passaparola.programme.models import NetworkRate, Programme
+from passaparola.programme.rates import default_rate
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,25 @@ def programme_get() -> Programme:
     """Return the programme; its row is made by a migration, so reading never writes."""
     # A database emptied by hand still gets the defaults; the first save stores them.
     return Programme.objects.filter(pk=1).first() or Programme(pk=1)
+
+
+def rates_get() -> dict[str, NetworkRate]:
+    """Return every network's earned-media-value rate, in the catalogue's order: the stored row,
+    else the default (unsaved; the rows are made by a migration, so reading never writes)."""
+    stored = {rate.network: rate for rate in NetworkRate.objects.filter(network__in=NETWORKS)}
+    rates = {}
+    for network in NETWORKS:
+        rate = stored.get(network)
+        if rate is None:
+            default = default_rate(network)
+            rate = NetworkRate(
+                network=network,
+                cost_per_click=default.cost_per_click,
+                cpm=default.cpm,
+                reach_percent=default.reach_percent,
+            )
+        rates[network] = rate
+    return rates
 
 
 def language_of(person: Person | None = None, *, preferred: str = "") -> str:

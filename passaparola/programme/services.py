@@ -1,10 +1,24 @@
 """Reading and changing the programme's settings."""
 
+from collections.abc import Mapping
+from decimal import Decimal
+
 from django.db import transaction
 
+from passaparola.audit.services import audit_record, diff
 from passaparola.lib.files import file_delete_on_commit
 from passaparola.lib.models import fields_save
-from passaparola.programme.models import Programme
+from passaparola.people.models import Person
+from passaparola.programme.models import NetworkRate, Programme
+from passaparola.programme.selectors import programme_get, rates_get
+
+RATE_FIELDS = ("cost_per_click", "cpm", "reach_percent", "impressions_enabled")
+CENT = Decimal("0.01")
+
+
+def _comparable(value: object) -> object:
+    # 7, 7.0 and 7.00 are one rate: compare (and store) amounts to the cent.
+    return value.quantize(CENT) if isinstance(value, Decimal) else value
 
 
 @transaction.atomic
@@ -19,3 +33,38 @@ def programme_update(*, programme: Programme, fields: dict[str, object]) -> Prog
     if old_logo and programme.logo.name != old_logo:
         file_delete_on_commit(programme.logo.storage, old_logo)
     return programme
+
+
+@transaction.atomic
+def rates_update(
+    *, by: Person, currency: str, rates: Mapping[str, Mapping[str, object]]
+) -> dict[str, dict[str, object]]:
+    """Change the currency and the networks' rates; record what changed in the audit log.
+
+    Return the changes, by "currency" and "<network>.<field>"; nothing changed, nothing recorded.
+    """
+    # One change at a time: two managers saving together must not record each other's values.
+    list(NetworkRate.objects.select_for_update().filter(network__in=rates).values_list("pk"))
+    programme = programme_get()
+    changes: dict[str, dict[str, object]] = {}
+    if currency != programme.currency:
+        changes.update(diff({"currency": programme.currency}, {"currency": currency}))
+        programme_update(programme=programme, fields={"currency": currency})
+    current = rates_get()
+    for network, values in rates.items():
+        rate = current[network]  # a network outside the catalogue is a caller's mistake
+        unknown = set(values) - set(RATE_FIELDS)
+        if unknown:
+            raise ValueError(f"not a rate field: {sorted(unknown)}")
+        before = {name: _comparable(getattr(rate, name)) for name in values}
+        changed = diff(before, {name: _comparable(value) for name, value in values.items()})
+        if not changed:
+            continue
+        for name, change in changed.items():
+            setattr(rate, name, change["new"])
+        rate.full_clean()
+        fields_save(rate, [*changed, "updated_at"])
+        changes.update({f"{network}.{name}": change for name, change in changed.items()})
+    if changes:
+        audit_record(actor=by, action="programme.rates_changed", target=programme, changes=changes)
+    return changes

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 from passaparola.audit.services import audit_record, diff
 from passaparola.people.access import can_manage_programme
 from passaparola.people.http import AuthedRequest
-from passaparola.programme.forms import GoalsForm, InsightSettingsForm, ProgrammeForm
-from passaparola.programme.selectors import programme_get, programme_icon
-from passaparola.programme.services import programme_update
+from passaparola.programme.forms import GoalsForm, InsightSettingsForm, ProgrammeForm, RatesForm
+from passaparola.programme.selectors import programme_get, programme_icon, rates_get
+from passaparola.programme.services import programme_update, rates_update
 
 
 @login_required
@@ -56,6 +56,24 @@ def goals_view(request: AuthedRequest) -> HttpResponse:
         messages.success(request, _("The goals are saved."))
         return redirect("programme:goals")
     return render(request, "programme/goals.html", {"form": form})
+
+
+@login_required
+def rates_view(request: AuthedRequest) -> HttpResponse:
+    """What a click and a thousand impressions are worth per network: earned media value."""
+    if not can_manage_programme(request.user):
+        raise Http404
+    form = RatesForm(request.POST or None, currency=programme_get().currency, rates=rates_get())
+    if request.method == "POST" and form.is_valid():
+        rates_update(by=request.user, currency=form.cleaned_data["currency"], rates=form.rates())
+        messages.success(request, _("The rates are saved."))
+        return redirect("programme:rates")
+    return render(
+        request,
+        "programme/rates.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _save_changes(

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from passaparola.lib.bounds import MomentField
 from passaparola.networks.bluesky.transport import APP_PASSWORD_RE
+from passaparola.networks.catalogue import NETWORKS
 from passaparola.networks.mastodon.transport import normalise_domain
 from passaparola.networks.providers import PROVIDERS
+from passaparola.sharing.audience import AUDIENCE_NETWORKS
 from passaparola.sharing.guardrails import MAX_TEXT, validate_term, validate_term_is_new
-from passaparola.sharing.models import BlockedTerm, SharingPolicy
+from passaparola.sharing.models import MAX_AUDIENCE, BlockedTerm, SharingPolicy
 
 
 class ComposeForm(forms.Form):
@@ -81,6 +84,31 @@ class MastodonInstanceForm(forms.Form):
         if not domain:
             raise ValidationError(_("Enter your server's name, such as mastodon.social."))
         return domain
+
+
+class AudienceForm(forms.Form):
+    """How many followers or connections a person has on each network; every field optional."""
+
+    def __init__(self, data: Any = None, *, sizes: dict[str, int]) -> None:
+        super().__init__(data, initial=dict(sizes))
+        for network in AUDIENCE_NETWORKS:
+            self.fields[network] = forms.IntegerField(
+                label=_("Followers or connections on %(network)s")
+                % {"network": NETWORKS[network].label},
+                required=False,
+                min_value=0,
+                max_value=MAX_AUDIENCE,
+                error_messages={
+                    "invalid": _("Enter a whole number, such as 850, or leave it empty."),
+                    "min_value": _("An audience cannot be smaller than 0."),
+                    "max_value": _("At most %(limit_value)s."),
+                },
+                widget=forms.NumberInput(attrs={"min": "0", "step": "1", "inputmode": "numeric"}),
+            )
+
+    def sizes(self) -> dict[str, int | None]:
+        """Return the cleaned sizes by network; None where the field was left empty."""
+        return {network: self.cleaned_data.get(network) for network in AUDIENCE_NETWORKS}
 
 
 class BlueskyConnectForm(forms.Form):

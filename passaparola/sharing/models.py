@@ -2,6 +2,7 @@ import secrets
 import string
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -375,3 +376,31 @@ class ShareEngagement(models.Model):
     def total(self) -> int:
         """Return every interaction counted: reposts, likes, replies and quotes."""
         return self.reposts + self.likes + self.replies + self.quotes
+
+
+MAX_AUDIENCE = 1_000_000_000  # more followers than any account has
+
+
+class AudienceSize(models.Model):
+    """How many followers or connections a person says they have on a network: optional,
+    entered by them, and used only for the estimated reach (docs/insights.md)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="audience_sizes"
+    )
+    network = models.CharField(max_length=20)
+    size = models.PositiveIntegerField(
+        _("followers or connections"),
+        validators=[MaxValueValidator(MAX_AUDIENCE)],
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("audience size")
+        verbose_name_plural = _("audience sizes")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "network"], name="one_audience_per_network"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} on {self.network}: {self.size}"

@@ -41,8 +41,10 @@ from passaparola.notifications.models import EmailKind
 from passaparola.notifications.selectors import email_allowed
 from passaparola.people.models import Person
 from passaparola.sharing import guardrails
+from passaparola.sharing.audience import AUDIENCE_NETWORKS
 from passaparola.sharing.guardrails import Problem
 from passaparola.sharing.models import (
+    AudienceSize,
     BlockedTerm,
     ConnectedAccount,
     MastodonServer,
@@ -269,6 +271,35 @@ def preference_set_mastodon(*, person: Person, instance: str) -> SharingPreferen
         preference.updated_at = timezone.now()
         preference.save(update_fields=["mastodon_instance", "updated_at"])
     return preference
+
+
+@transaction.atomic
+def audience_sizes_set(*, person: Person, sizes: dict[str, int | None]) -> list[str]:
+    """Store the audience sizes a person gave for their networks; None (or 0) forgets one.
+
+    Return the networks whose size changed.
+    """
+    changed = []
+    current = {row.network: row for row in AudienceSize.objects.filter(person=person)}
+    now = timezone.now()
+    for network, size in sizes.items():
+        if network not in AUDIENCE_NETWORKS:
+            raise ValueError(f"no audience of one's own on {network}")
+        row = current.get(network)
+        if not size:
+            if row is not None:
+                row.delete()
+                changed.append(network)
+        elif row is None:
+            AudienceSize(person=person, network=network, size=size, updated_at=now).full_clean()
+            AudienceSize.objects.create(person=person, network=network, size=size, updated_at=now)
+            changed.append(network)
+        elif row.size != size:
+            row.size, row.updated_at = size, now
+            row.full_clean()
+            row.save(update_fields=["size", "updated_at"])
+            changed.append(network)
+    return changed
 
 
 # Connected accounts

@@ -17,6 +17,7 @@ urlpatterns = [
         name="scheduled_cancel",
     ),
     path("sharing/accounts/", views.accounts, name="accounts"),
+    path("sharing/accounts/audience/", views.audience, name="audience"),
     path(
         "sharing/accounts/<str:network>/connect/",
         views.account_connect_view,

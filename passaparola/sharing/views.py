@@ -22,7 +22,9 @@ from passaparola.networks.providers import PROVIDERS, provider_for
 from passaparola.people.access import can_manage_programme
 from passaparola.people.http import AuthedRequest
 from passaparola.sharing import guardrails, tasks
+from passaparola.sharing.audience import audience_sizes_of
 from passaparola.sharing.forms import (
+    AudienceForm,
     BlockedTermForm,
     BlueskyConnectForm,
     MastodonInstanceForm,
@@ -45,6 +47,7 @@ from passaparola.sharing.services import (
     GuardrailError,
     account_connect,
     account_disconnect,
+    audience_sizes_set,
     blocked_term_create,
     blocked_term_delete,
     mastodon_client,
@@ -308,7 +311,11 @@ def _callback_url(network: str) -> str:
 
 @login_required
 def accounts(request: AuthedRequest) -> HttpResponse:
-    """The person's connected networks, with nudges before tokens lapse."""
+    """The person's connected networks, with nudges before tokens lapse, and their audiences."""
+    return _accounts_page(request, AudienceForm(sizes=audience_sizes_of(request.user.pk)))
+
+
+def _accounts_page(request: AuthedRequest, audience_form: AudienceForm) -> HttpResponse:
     return render(
         request,
         "sharing/accounts.html",
@@ -318,8 +325,22 @@ def accounts(request: AuthedRequest) -> HttpResponse:
                 initial={"instance": mastodon_instance_of(request.user)}
             ),
             "bluesky_form": BlueskyConnectForm(),
+            "audience_form": audience_form,
         },
+        status=400 if audience_form.is_bound else 200,
     )
+
+
+@login_required
+@require_POST
+def audience(request: AuthedRequest) -> HttpResponse:
+    """The person's own follower and connection counts, for the estimated reach."""
+    form = AudienceForm(request.POST, sizes=audience_sizes_of(request.user.pk))
+    if not form.is_valid():
+        return _accounts_page(request, form)
+    audience_sizes_set(person=request.user, sizes=form.sizes())
+    messages.success(request, _("Your audience sizes are saved."))
+    return redirect(f"{reverse('sharing:accounts')}#audience")
 
 
 def _remember_oauth(request: AuthedRequest, network: str, verifier: str, server: str = "") -> str:

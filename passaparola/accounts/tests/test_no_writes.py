@@ -52,6 +52,7 @@ MANAGER_PAGES = [
     "content:source_new",
     "content:approval",
     "insights:dashboard",
+    "insights:adoption",
     "insights:leadership",
     "insights:at_risk",
     "recognition:journey_overview",
@@ -71,6 +72,7 @@ MANAGER_PAGES = [
     "governance:audit",
     "programme:settings",
     "programme:goals",
+    "programme:rates",
     "sharing:policy",
     "tracking:settings",
 ]
@@ -103,8 +105,10 @@ class NoWritesOnGetTests(BaseTestCase):
     def test_a_member_reading_pages_writes_nothing(self) -> None:
         self.assert_no_writes(self.alice, MEMBER_PAGES)
 
+    def test_a_team_lead_reading_their_teams_insights_writes_nothing(self) -> None:
+        self.assert_no_writes(
+            self.lena, ["insights:adoption", "insights:leadership", "insights:at_risk"]
+        )
+
     def test_a_manager_reading_pages_writes_nothing(self) -> None:
         self.assert_no_writes(self.adam, MANAGER_PAGES)
-
-    def test_a_team_lead_reading_their_teams_insights_writes_nothing(self) -> None:
-        self.assert_no_writes(self.lena, ["insights:leadership", "insights:at_risk"])

@@ -32,8 +32,8 @@ class PagesByRoleTestCase(BaseTestCase):
     def test_a_member_sees_the_personal_pages_only(self) -> None:
         self.assert_pages(self.alice, {"feed", "post", "leaderboard", "my_impact"})
 
-    def test_a_team_lead_sees_the_personal_pages_only(self) -> None:
-        self.assert_pages(self.lena, {"feed", "post", "leaderboard", "my_impact"})
+    def test_a_team_lead_sees_the_personal_pages_and_their_teams_dashboard(self) -> None:
+        self.assert_pages(self.lena, {"feed", "post", "leaderboard", "my_impact", "dashboard"})
 
     def test_a_viewer_also_sees_the_dashboard(self) -> None:
         self.assert_pages(self.vera, {"feed", "post", "leaderboard", "my_impact", "dashboard"})

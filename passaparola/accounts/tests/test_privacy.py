@@ -29,7 +29,13 @@ from passaparola.invitations.models import Invitation
 from passaparola.notifications.models import NotificationPreference
 from passaparola.people.models import Person
 from passaparola.recognition.models import Badge, BadgeAward, Challenge, ChallengeWinner, Kudos
-from passaparola.sharing.models import Share, ShareEngagement, SharingPreference, ShortLink
+from passaparola.sharing.models import (
+    AudienceSize,
+    Share,
+    ShareEngagement,
+    SharingPreference,
+    ShortLink,
+)
 from passaparola.sharing.services import share_create
 from passaparola.testing import BaseTestCase
 from passaparola.tracking.models import Click
@@ -258,6 +264,7 @@ class CoverageTests(PrivacyTestCase):
         NotificationPreference.objects.create(person=self.alice, email_digest=False)
         DigestLog.objects.create(person=self.alice, period="weekly:2026-W48", since=now, until=now)
         SharingPreference.objects.create(person=self.alice, mastodon_instance="mastodon.social")
+        AudienceSize.objects.create(person=self.alice, network="linkedin", size=850)
         Kudos.objects.create(sender=self.alice, recipient=self.bob, message="Thanks, Bob")
         Suggestion.objects.create(person=self.alice, url="https://example.com/a", text="Read it")
         self.alice.groups.add(Group.objects.create(name="Helpers"))

@@ -4,7 +4,7 @@ from django.http import Http404
 
 from passaparola.people.access import (
     access_at_risk_teams,
-    access_insight_teams,
+    access_insights_by_person,
     at_risk_teams_for,
     insight_teams_for,
 )
@@ -18,7 +18,7 @@ class InsightTeamsTests(BaseTestCase):
         for person in (self.adam, self.erin, self.vera):
             with self.subTest(person=person.name):
                 self.assertIsNone(insight_teams_for(person))
-                self.assertIsNone(access_insight_teams(person))
+                self.assertIsNone(access_insights_by_person(person))
 
     def test_a_team_lead_reads_the_teams_they_lead(self) -> None:
         self.assertEqual(insight_teams_for(self.lena), {self.sales.pk})
@@ -26,7 +26,7 @@ class InsightTeamsTests(BaseTestCase):
     def test_a_lead_of_two_teams_reads_both(self) -> None:
         Membership.objects.create(person=self.lena, team=self.support, is_lead=True)
 
-        self.assertEqual(access_insight_teams(self.lena), {self.sales.pk, self.support.pk})
+        self.assertEqual(access_insights_by_person(self.lena), {self.sales.pk, self.support.pk})
 
     def test_leading_is_the_membership_not_the_role(self) -> None:
         # A member who leads a team reads it; someone with the lead role but no team does not.
@@ -36,14 +36,14 @@ class InsightTeamsTests(BaseTestCase):
         self.assertEqual(insight_teams_for(self.charlie), {self.support.pk})
         self.assertEqual(insight_teams_for(no_team), set())
         with self.assertRaises(Http404):
-            access_insight_teams(no_team)
+            access_insights_by_person(no_team)
 
     def test_members_read_no_team(self) -> None:
         for person in (self.alice, self.bob, self.charlie):
             with self.subTest(person=person.name):
                 self.assertEqual(insight_teams_for(person), set())
                 with self.assertRaises(Http404):
-                    access_insight_teams(person)
+                    access_insights_by_person(person)
 
 
 class AtRiskTeamsTests(BaseTestCase):

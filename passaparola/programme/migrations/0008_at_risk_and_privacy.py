@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programme', '0005_logo_small_copy'),
+        ('programme', '0007_network_rates_defaults'),
     ]
 
     operations = [

@@ -1,0 +1,160 @@
+"""What the programme dashboard shows for a period and filters, read from the read model."""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from passaparola.content.models import Post
+from passaparola.insights.figures import MEASURES, Totals, _closed, breakdown, scope_of, top
+from passaparola.insights.filters import InsightFilters
+from passaparola.insights.value import Estimate, value_for
+from passaparola.lib.charts import Series, SplitChart, TimeChart, split, timeseries
+from passaparola.networks.catalogue import NETWORKS
+from passaparola.people.models import Person
+
+# The headline figures, in the order shown: (key, label, the Totals attribute).
+HEADLINE = [
+    ("active", _("Active people"), "active_people"),
+    ("advocates", _("People who shared"), "active_advocates"),
+    ("shares", _("Shares"), "shares"),
+    ("human-clicks", _("Human clicks"), "human_clicks"),
+    ("unique-clicks", _("Unique visitors"), "unique_visitors"),
+    ("leads", _("Leads"), "leads"),
+    ("points", _("Points earned"), "points"),
+]
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    value: int
+    previous: int | None = None
+
+    @property
+    def delta(self) -> int | None:
+        return None if self.previous is None else self.value - self.previous
+
+    @property
+    def size(self) -> int | None:
+        """How much it changed, without the sign (the arrow and the words carry it)."""
+        return None if self.delta is None else abs(self.delta)
+
+    @property
+    def percent(self) -> int | None:
+        if self.previous in (None, 0):
+            return None
+        return round(100 * (self.value - self.previous) / self.previous)  # type: ignore[operator]
+
+
+@dataclass
+class Dashboard:
+    filters: InsightFilters
+    totals: Totals
+    figures: list[Figure]
+    shares_chart: TimeChart
+    clicks_chart: TimeChart
+    networks_chart: SplitChart
+    top_people: list[dict[str, object]] = field(default_factory=list)
+    top_posts: list[dict[str, object]] = field(default_factory=list)
+    estimate: Estimate | None = None
+
+
+def dashboard_for(filters: InsightFilters) -> Dashboard:
+    """Everything the dashboard page shows, for these filters."""
+    scope = scope_of(filters)
+    result = breakdown(scope)
+    previous = breakdown(scope_of(filters, previous=True)).totals if filters.previous else None
+    figures = [
+        Figure(
+            key=key,
+            label=str(label),
+            value=getattr(result.totals, name),
+            previous=getattr(previous, name) if previous else None,
+        )
+        for key, label, name in HEADLINE
+    ]
+    end = min(scope.end, timezone.localdate())
+    rows = sorted(result.per_day.items())
+    shares_chart = timeseries(
+        rows,
+        series=[Series("shares", _("Shares"), "series-a")],
+        title=_("Shares"),
+        start=scope.start,
+        end=end,
+    )
+    clicks_chart = timeseries(
+        rows,
+        series=[
+            Series("human_clicks", _("Human clicks"), "series-b"),
+            Series("bot_visits", _("Bot visits"), "series-bots", apart=True),
+        ],
+        title=_("Human clicks"),
+        start=scope.start,
+        end=end,
+    )
+    networks_chart = split(
+        (
+            (key, NETWORKS[key].label if key in NETWORKS else key, figures.human_clicks)
+            for key, figures in result.by_network.items()
+        ),
+        title=_("Human clicks by network"),
+    )
+    people = top(scope, "person")
+    names = dict(Person.objects.filter(pk__in=[pk for pk, _n in people]).values_list("pk", "name"))
+    posts = top(scope, "post")
+    titles = dict(Post.objects.filter(pk__in=[pk for pk, _n in posts]).values_list("pk", "title"))
+    return Dashboard(
+        filters=filters,
+        totals=result.totals,
+        figures=figures,
+        shares_chart=shares_chart,
+        clicks_chart=clicks_chart,
+        networks_chart=networks_chart,
+        top_people=[{"pk": pk, "name": names.get(pk, ""), "human_clicks": n} for pk, n in people],
+        top_posts=[{"pk": pk, "title": titles.get(pk, ""), "human_clicks": n} for pk, n in posts],
+        estimate=value_for(scope, by_network=result.by_network),
+    )
+
+
+# The tables behind the page, as CSV downloads.
+
+EXPORT_TABLES = ("days", "networks", "people", "posts")
+_HEADER = ["shares", "human clicks", "unique visitors", "bot visits", "leads", "actions", "points"]
+
+
+def export_rows(filters: InsightFilters, table: str) -> tuple[Sequence[object], Iterator[Any]]:
+    """The header and the rows of one table of the dashboard, read lazily (for streaming)."""
+    scope = scope_of(filters)
+    rows = _closed(scope)  # closed days: an export is a record, today is still moving
+    sums = {name: Sum(name) for name in MEASURES}
+    if table == "days":
+        grouped = rows.values("day").annotate(**sums).order_by("day")
+        return ["day", *_HEADER], (
+            [row["day"].isoformat(), *(row[m] for m in MEASURES)] for row in grouped.iterator()
+        )
+    if table == "networks":
+        grouped = rows.exclude(network="").values("network").annotate(**sums).order_by("network")
+        return ["network", *_HEADER], (
+            [row["network"], *(row[m] for m in MEASURES)] for row in grouped.iterator()
+        )
+    if table == "people":
+        grouped = rows.values("person_id", "person__name").annotate(**sums).order_by("person__name")
+        return ["person id", "name", *_HEADER], (
+            [row["person_id"], row["person__name"], *(row[m] for m in MEASURES)]
+            for row in grouped.iterator(chunk_size=2000)
+        )
+    grouped = (
+        rows.exclude(post__isnull=True)
+        .values("post_id", "post__title")
+        .annotate(**sums)
+        .order_by("post_id")
+    )
+    return ["post id", "title", *_HEADER], (
+        [row["post_id"], row["post__title"], *(row[m] for m in MEASURES)]
+        for row in grouped.iterator(chunk_size=2000)
+    )

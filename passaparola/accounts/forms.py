@@ -50,6 +50,14 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
+class LeadershipForm(forms.Form):
+    is_leadership = forms.BooleanField(
+        label=_("Leadership"),
+        required=False,
+        help_text=_("Insights show leadership as its own group: who shared, and what it brought."),
+    )
+
+
 class EraseForm(forms.Form):
     email = forms.CharField(label=_("Type the person's email address to confirm"))
 

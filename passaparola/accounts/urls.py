@@ -23,6 +23,11 @@ urlpatterns = [
     path("people/", views.directory_view, name="directory"),
     path("people/<int:person_id>/", views.person_view, name="person"),
     path("people/<int:person_id>/role/", views.person_role, name="person_role"),
+    path(
+        "people/<int:person_id>/leadership/",
+        views.person_leadership,
+        name="person_leadership",
+    ),
     path("people/<int:person_id>/export/", views.person_export_view, name="person_export"),
     path("people/<int:person_id>/erase/", views.person_erase_view, name="person_erase"),
 ]

@@ -22,6 +22,7 @@ from passaparola.accounts.forms import (
     EraseForm,
     InterestsForm,
     LanguageForm,
+    LeadershipForm,
     LeaveForm,
     PasswordLoginForm,
     ProfileForm,
@@ -52,6 +53,7 @@ from passaparola.people.http import AuthedRequest
 from passaparola.people.models import Membership, Person, SsoIdentity
 from passaparola.people.selectors import directory
 from passaparola.people.services import (
+    person_leadership_set,
     person_leave,
     person_profile_update,
     person_role_set,
@@ -439,6 +441,7 @@ def person_view(request: AuthedRequest, person_id: int) -> HttpResponse:
         "invitation": Invitation.objects.filter(person=person).select_related("wave").first(),
         "acceptances": policy_acceptance_of(person),
         "role_form": RoleForm(initial={"role": person.role}),
+        "leadership_form": LeadershipForm(initial={"is_leadership": person.is_leadership}),
         "is_self": person.pk == request.user.pk,
         "is_erased": person.email.endswith("@" + ERASED_DOMAIN),
     }
@@ -462,6 +465,26 @@ def person_role(request: AuthedRequest, person_id: int) -> HttpResponse:
         messages.success(request, _("The role is changed."))
     else:
         messages.error(request, _("Choose one of the roles."))
+    return redirect("accounts:person", person_id=person.pk)
+
+
+@login_required
+@require_POST
+def person_leadership(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """Mark someone as leadership, or no longer."""
+    person = access_person_for_managing(request.user, person_id)
+    form = LeadershipForm(request.POST)
+    if not person.is_active:
+        messages.error(request, _("This person has left; their leadership cannot change."))
+    elif form.is_valid():
+        is_leadership = form.cleaned_data["is_leadership"]
+        person_leadership_set(person=person, is_leadership=is_leadership, by=request.user)
+        if is_leadership:
+            messages.success(request, _("%(name)s now counts as leadership.") % {"name": person})
+        else:
+            messages.success(
+                request, _("%(name)s no longer counts as leadership.") % {"name": person}
+            )
     return redirect("accounts:person", person_id=person.pk)
 
 

@@ -8,6 +8,8 @@ urlpatterns = [
     path("dashboard/<slug:table>.csv", views.dashboard_export, name="dashboard_export"),
     path("dashboard/adoption/", views.adoption_view, name="adoption"),
     path("dashboard/adoption/<slug:table>.csv", views.adoption_export, name="adoption_export"),
+    path("dashboard/leadership/", views.leadership, name="leadership"),
+    path("dashboard/at-risk/", views.at_risk, name="at_risk"),
     path("impact/", views.impact, name="my_impact"),
     path("people/<int:person_id>/impact/", views.impact, name="impact"),
 ]

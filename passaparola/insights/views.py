@@ -1,15 +1,23 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from passaparola.insights.adoption import TABLES, adoption, table_rows
+from passaparola.insights.at_risk import at_risk_details, at_risk_rows
 from passaparola.insights.dashboard import EXPORT_TABLES, dashboard_for, export_rows
 from passaparola.insights.exports import export_csv
+from passaparola.insights.figures import scope_of
 from passaparola.insights.filters import filters_from_request
+from passaparola.insights.leadership import leadership_figures
+from passaparola.insights.privacy import group_size, individuals_visible
 from passaparola.insights.selectors import person_summary
-from passaparola.people.access import access_person_by_person
+from passaparola.people.access import access_at_risk_teams, access_person_by_person
 from passaparola.people.http import AuthedRequest
+from passaparola.programme.selectors import programme_get
 from passaparola.recognition.selectors import points_total, rank_of
+
+AT_RISK_PAGE_SIZE = 50
 
 
 @login_required
@@ -76,3 +84,35 @@ def adoption_export(request: AuthedRequest, table: str) -> StreamingHttpResponse
         rows=rows,
         excel=request.GET.get("excel") == "1",
     )
+
+
+@login_required
+def leadership(request: AuthedRequest) -> HttpResponse:
+    """Leadership participation for a period and filters; a team lead sees their own teams."""
+    filters = filters_from_request(request)
+    context = {
+        "filters": filters,
+        "leadership": leadership_figures(scope_of(filters), viewer=request.user),
+    }
+    return render(request, "insights/leadership.html", context)
+
+
+@login_required
+def at_risk(request: AuthedRequest) -> HttpResponse:
+    """People who shared in their first weeks and went quiet, with a friendly message to send:
+    everyone for the programme manager, the teams they lead for a team lead."""
+    teams = access_at_risk_teams(request.user)
+    programme = programme_get()
+    # Read once: counting and then slicing the grouped query would run it twice.
+    rows = list(at_risk_rows(teams, programme=programme, viewer=request.user))
+    hidden = teams is not None and not individuals_visible(request.user, group_size(teams))
+    page = Paginator(rows, AT_RISK_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "programme": programme,
+        "teams": teams,
+        "page": page,
+        "people": [] if hidden else at_risk_details(page.object_list),
+        "total": page.paginator.count,
+        "individuals_hidden": hidden,
+    }
+    return render(request, "insights/at_risk.html", context)

@@ -42,6 +42,34 @@ def access_insights_by_person(viewer: Person) -> frozenset[int] | None:
     return frozenset(teams)
 
 
+def insight_teams_for(person: Person) -> set[int] | None:
+    """Return whose insights this person reads: None for everyone's, else the teams they lead
+    (empty: none). The same rule as access_insights_by_person, without the 404, for selectors.
+    """
+    if can_view_insights(person):
+        return None
+    return led_team_ids(person) if person.is_authenticated else set()
+
+
+def at_risk_teams_for(person: Person) -> set[int] | None:
+    """Return whose quiet spells this person follows: None for everyone's, else led teams.
+
+    People at risk are individuals' names, so only the programme manager (everyone) and team
+    leads (the teams they lead) see them; editors and leadership viewers do not.
+    """
+    if can_manage_programme(person):
+        return None
+    return led_team_ids(person) if person.is_authenticated else set()
+
+
+def access_at_risk_teams(person: Person) -> set[int] | None:
+    """Return the teams as at_risk_teams_for does, or raise Http404 when they follow none."""
+    teams = at_risk_teams_for(person)
+    if teams is not None and not teams:
+        raise Http404
+    return teams
+
+
 def access_person_by_person(viewer: Person, person_id: int) -> Person:
     """Return the person whose impact the viewer may read, or raise Http404."""
     person = Person.objects.filter(pk=person_id, is_active=True).first()

@@ -39,6 +39,10 @@ class Person(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     language = models.CharField(_("language"), max_length=8, blank=True)
     hide_from_leaderboards = models.BooleanField(_("hide me from leaderboards"), default=False)
+    # Leaders lead by example: insights show them as their own group. A flag on the person,
+    # not on a team: leaders sit in the teams they run, and a team's membership changing
+    # must not silently change who counts as leadership.
+    is_leadership = models.BooleanField(_("leadership"), default=False)
     # A paused person leaves the boards and gets no validation messages or nudges.
     is_paused = models.BooleanField(_("participation paused"), default=False)
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)

@@ -1,8 +1,10 @@
 """Reads about people for the directory."""
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
-from passaparola.people.models import Person
+from passaparola.people.models import Membership, Person
 
 
 def directory(
@@ -33,3 +35,11 @@ def directory(
     elif wave.isdigit():
         people = people.filter(invitation__wave_id=int(wave))
     return people.order_by("name", "pk")
+
+
+def people_in_teams(teams: Iterable[int] | None) -> QuerySet[Person]:
+    """Return the people taking part in these teams (everyone taking part for None)."""
+    people = Person.objects.filter(is_active=True)
+    if teams is None:
+        return people
+    return people.filter(pk__in=Membership.objects.filter(team_id__in=teams).values("person_id"))

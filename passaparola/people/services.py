@@ -98,6 +98,23 @@ def person_role_set(*, person: Person, role: str, by: Person) -> Person:
 
 
 @transaction.atomic
+def person_leadership_set(*, person: Person, is_leadership: bool, by: Person) -> Person:
+    """Mark a person as leadership, or no longer; recorded in the audit log."""
+    old = person.is_leadership
+    if old == is_leadership:
+        return person
+    person.is_leadership = is_leadership
+    person.save(update_fields=["is_leadership"])
+    audit_record(
+        actor=by,
+        action="person.leadership_changed",
+        target=person,
+        changes={"is_leadership": {"old": old, "new": is_leadership}},
+    )
+    return person
+
+
+@transaction.atomic
 def person_profile_update(*, person: Person, name: str, language: str) -> Person:
     """Change a person's own name and language."""
     person.name = person_name_clean(name)

@@ -157,3 +157,17 @@ class RatesForm(forms.Form):
             }
             for network in self.networks
         }
+
+
+class InsightSettingsForm(forms.ModelForm):
+    """When someone counts as at risk, and privacy mode for small groups."""
+
+    class Meta:
+        model = Programme
+        fields = [
+            "at_risk_early_weeks",
+            "at_risk_early_shares",
+            "at_risk_quiet_days",
+            "privacy_mode",
+            "privacy_min_group_size",
+        ]

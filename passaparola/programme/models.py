@@ -71,6 +71,41 @@ class Programme(models.Model):
         choices=[(code, code) for code in CURRENCIES],
         help_text=_("The currency of the rates below; changing it does not convert them."),
     )
+    # People at risk: they shared at least `at_risk_early_shares` times in their first
+    # `at_risk_early_weeks` weeks and then nothing for `at_risk_quiet_days` days.
+    at_risk_early_weeks = models.PositiveSmallIntegerField(
+        _("first weeks after joining"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+        help_text=_("How many weeks after joining count as someone's first weeks (1 to 26)."),
+    )
+    at_risk_early_shares = models.PositiveSmallIntegerField(
+        _("shares in the first weeks"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("How many shares in the first weeks make someone an early sharer."),
+    )
+    at_risk_quiet_days = models.PositiveSmallIntegerField(
+        _("quiet days"),
+        default=21,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+        help_text=_("Days without a share before an early sharer is shown as at risk (7 to 365)."),
+    )
+    # Privacy mode, for works councils: small groups are shown only as aggregates.
+    privacy_mode = models.BooleanField(
+        _("privacy mode"),
+        default=False,
+        help_text=_(
+            "Below the minimum group size, team leads, editors and leadership viewers see only "
+            "totals, no one's individual figures. Everyone still sees their own."
+        ),
+    )
+    privacy_min_group_size = models.PositiveSmallIntegerField(
+        _("minimum group size"),
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(100)],
+        help_text=_("The fewest people a group needs before individual figures show (2 to 100)."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -3,11 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from passaparola.audit.services import audit_record, diff
 from passaparola.people.access import can_manage_programme
 from passaparola.people.http import AuthedRequest
-from passaparola.programme.forms import GoalsForm, ProgrammeForm, RatesForm
+from passaparola.programme.forms import GoalsForm, InsightSettingsForm, ProgrammeForm, RatesForm
 from passaparola.programme.selectors import programme_get, programme_icon, rates_get
 from passaparola.programme.services import programme_update, rates_update
 
@@ -23,7 +24,25 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
         _save_changes(request, form.cleaned_data, form.changed_data, "programme.settings_changed")
         messages.success(request, _("The programme settings are saved."))
         return redirect("programme:settings")
-    return render(request, "programme/settings.html", {"form": form})
+    context = {"form": form, "insight_form": InsightSettingsForm(instance=programme_get())}
+    return render(request, "programme/settings.html", context)
+
+
+@login_required
+@require_POST
+def insight_settings_save(request: AuthedRequest) -> HttpResponse:
+    """Save when people count as at risk, and privacy mode; on the settings page."""
+    if not can_manage_programme(request.user):
+        raise Http404
+    form = InsightSettingsForm(request.POST, instance=programme_get())
+    if not form.is_valid():
+        context = {"form": ProgrammeForm(instance=programme_get()), "insight_form": form}
+        return render(request, "programme/settings.html", context, status=400)
+    _save_changes(
+        request, form.cleaned_data, form.changed_data, "programme.insight_settings_changed"
+    )
+    messages.success(request, _("The people at risk and privacy settings are saved."))
+    return redirect("programme:settings")
 
 
 @login_required

@@ -18,8 +18,10 @@ from passaparola.activity.models import Activity, Verb
 from passaparola.lib.bounds import day_param
 from passaparola.notifications.models import EmailKind, NotificationPreference
 from passaparola.notifications.selectors import email_refusers
-from passaparola.people.access import can_manage_programme, led_team_ids
+from passaparola.people.access import access_at_risk_teams, can_manage_programme, led_team_ids
 from passaparola.people.models import Membership, Person, Team
+from passaparola.people.selectors import people_in_teams
+from passaparola.programme.privacy import individuals_visible
 from passaparola.recognition import journey
 from passaparola.recognition.badges import DEFAULTS_BY_SLUG
 from passaparola.recognition.journey import Metrics, NextStep, Stage
@@ -768,6 +770,31 @@ def team_week(lead: Person, *, since: datetime, until: datetime) -> list[TeamMem
         for person in people
     ]
     return sorted(rows, key=lambda row: (-row.visits, -row.shares, row.person.name))
+
+
+# A programme manager or team lead may send someone one friendly message a fortnight, and
+# not within a fortnight of the automatic quiet nudge either: both share `last_nudge_at`.
+PERSONAL_NUDGE_DAYS = 14
+
+
+def access_nudge_recipient(viewer: Person, person_id: int) -> Person:
+    """Return someone taking part whom the viewer may send a friendly message, or raise 404.
+
+    Whom they follow on the people at risk page: anyone for a programme manager, a member of
+    a team they lead for a team lead, never themselves, and nobody the privacy mode hides.
+    """
+    teams = access_at_risk_teams(viewer)
+    if teams is not None and not individuals_visible(viewer, people_in_teams(teams).count()):
+        raise Http404
+    person = people_in_teams(teams).exclude(pk=viewer.pk).filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def personal_nudge_due(last_nudge_at: datetime | None, now: datetime) -> bool:
+    """Return True when a friendly message may go to someone last nudged at this moment."""
+    return last_nudge_at is None or last_nudge_at <= now - timedelta(days=PERSONAL_NUDGE_DAYS)
 
 
 def quiet_people(now: datetime) -> list[int]:

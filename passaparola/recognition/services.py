@@ -47,6 +47,7 @@ from passaparola.recognition.models import (
 )
 from passaparola.recognition.periods import day_bounds, period_start, utc_day, week_bounds
 from passaparola.recognition.selectors import (
+    PERSONAL_NUDGE_DAYS,
     badge_name,
     challenge_progress,
     journey_distribution,
@@ -764,6 +765,54 @@ def quiet_nudge_send(*, person: Person, now: datetime | None = None) -> bool:
         NotificationPreference.objects.filter(pk=preference.pk).update(last_nudge_at=previous)
         raise
     return True
+
+
+@transaction.atomic
+def personal_nudge_send(*, person: Person, by: Person, now: datetime | None = None) -> Notification:
+    """Send one friendly private message from a manager or team lead, at most one a fortnight.
+
+    It never says that someone went quiet or how long ago: it invites them back to the feed.
+    In-app always; by email too when they want reminders. Recorded in the audit log.
+    """
+    now = now or timezone.now()
+    if person.is_paused or not person.is_active:
+        raise RecognitionError(
+            _("%(name)s has paused taking part; they get no messages like this.")
+            % {"name": person.name}
+        )
+    preference, _created = NotificationPreference.objects.get_or_create(person=person)
+    # A conditional update is the claim: two clicks (or two managers) cannot both send.
+    cutoff = now - timedelta(days=PERSONAL_NUDGE_DAYS)
+    claimed = (
+        NotificationPreference.objects.filter(pk=preference.pk)
+        .filter(Q(last_nudge_at__isnull=True) | Q(last_nudge_at__lte=cutoff))
+        .update(last_nudge_at=now)
+    )
+    if not claimed:
+        raise RecognitionError(
+            _(
+                "%(name)s had a friendly message in the last %(days)s days; "
+                "there is no need for another yet."
+            )
+            % {"name": person.name, "days": PERSONAL_NUDGE_DAYS}
+        )
+    with in_language_of(person):
+        title = _("A hello from %(name)s") % {"name": by.name}
+        body = _(
+            "There are new posts in your feed you might like to share. Have a look whenever "
+            "you have a moment; taking part is always up to you."
+        )
+    notification = notification_send(
+        person=person,
+        kind=Notification.Kind.OTHER,
+        title=title,
+        body=body,
+        url=reverse("content:feed"),
+        email=email_allowed(person, EmailKind.REMINDERS),
+    )
+    assert notification is not None  # no key: never refused as a repeat
+    audit_record(actor=by, action="person.nudged", target=person)
+    return notification
 
 
 def _kudos_message(kudos: Kudos, programme_name: str) -> WebhookMessage:

@@ -29,6 +29,7 @@ urlpatterns = [
     path("rewards/claims/<int:claim_id>/decline/", views.claim_decline_view, name="claim_decline"),
     path("kudos/", views.kudos_view, name="kudos"),
     path("kudos/<int:person_id>/", views.kudos_send_view, name="kudos_send"),
+    path("people/<int:person_id>/nudge/", views.nudge_send, name="nudge_send"),
     path("recognition/settings/", views.settings_view, name="settings"),
     path("recognition/settings/points/", views.scheme_save, name="scheme_save"),
     path("recognition/settings/journey/", views.journey_settings_save, name="journey_save"),

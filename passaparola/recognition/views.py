@@ -33,6 +33,7 @@ from passaparola.recognition.selectors import (
     access_claim_by_owner,
     access_claim_for_managing,
     access_kudos_recipient,
+    access_nudge_recipient,
     access_reward_by_person,
     access_reward_for_managing,
     badge_catalogue,
@@ -71,6 +72,7 @@ from passaparola.recognition.services import (
     leaderboard_visibility_set,
     participation_pause,
     participation_resume,
+    personal_nudge_send,
     reward_claim,
     reward_claim_approve,
     reward_claim_cancel,
@@ -509,6 +511,22 @@ def kudos_send_view(request: AuthedRequest, person_id: int) -> HttpResponse:
             request, _("Your kudos are on their way to %(name)s.") % {"name": recipient.name}
         )
     return redirect("recognition:kudos")
+
+
+@login_required
+@require_POST
+def nudge_send(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """Send someone on the people at risk page one friendly private message."""
+    person = access_nudge_recipient(request.user, person_id)
+    try:
+        personal_nudge_send(person=person, by=request.user)
+    except RecognitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("A friendly message is on its way to %(name)s.") % {"name": person.name}
+        )
+    return redirect("insights:at_risk")
 
 
 # ---------------------------------------------------------------------------------------------

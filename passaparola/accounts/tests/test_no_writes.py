@@ -53,6 +53,8 @@ MANAGER_PAGES = [
     "content:approval",
     "insights:dashboard",
     "insights:adoption",
+    "insights:leadership",
+    "insights:at_risk",
     "recognition:journey_overview",
     "recognition:badge_catalogue",
     "recognition:badge_new",
@@ -104,7 +106,9 @@ class NoWritesOnGetTests(BaseTestCase):
         self.assert_no_writes(self.alice, MEMBER_PAGES)
 
     def test_a_team_lead_reading_their_teams_insights_writes_nothing(self) -> None:
-        self.assert_no_writes(self.lena, ["insights:adoption"])
+        self.assert_no_writes(
+            self.lena, ["insights:adoption", "insights:leadership", "insights:at_risk"]
+        )
 
     def test_a_manager_reading_pages_writes_nothing(self) -> None:
         self.assert_no_writes(self.adam, MANAGER_PAGES)

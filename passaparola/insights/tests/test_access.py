@@ -122,3 +122,20 @@ class DashboardPeriodTests(BaseTestCase):
         rows = b"".join(content).decode().splitlines()
         self.assertEqual(rows[0].split(",")[:2], ["day", "shares"])
         self.assertEqual(sum(int(row.split(",")[1]) for row in rows[1:]), 3)
+
+
+class DashboardLinkTests(BaseTestCase):
+    def test_the_dashboard_leads_to_adoption_leadership_and_for_managers_people_at_risk(
+        self,
+    ) -> None:
+        for person, at_risk in ((self.adam, True), (self.lena, True), (self.vera, False)):
+            with self.subTest(person=person.name):
+                self.login(person)
+                page = self.client.get(reverse("insights:dashboard"))
+
+                self.assertContains(page, reverse("insights:adoption"))
+                self.assertContains(page, reverse("insights:leadership"))
+                if at_risk:
+                    self.assertContains(page, reverse("insights:at_risk"))
+                else:
+                    self.assertNotContains(page, reverse("insights:at_risk"))

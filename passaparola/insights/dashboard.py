@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from passaparola.content.models import Post
 from passaparola.insights.figures import MEASURES, Totals, _closed, breakdown, scope_of, top
 from passaparola.insights.filters import InsightFilters
+from passaparola.insights.privacy import group_size, individuals_visible, own_rows
 from passaparola.insights.value import Estimate, value_for
 from passaparola.lib.charts import Series, SplitChart, TimeChart, split, timeseries
 from passaparola.networks.catalogue import NETWORKS
@@ -64,8 +65,12 @@ class Dashboard:
     estimate: Estimate | None = None
 
 
-def dashboard_for(filters: InsightFilters) -> Dashboard:
-    """Everything the dashboard page shows, for these filters."""
+def dashboard_for(filters: InsightFilters, viewer: Person) -> Dashboard:
+    """Everything the dashboard page shows to this viewer, for these filters.
+
+    In privacy mode, a group below the minimum size shows the viewer no one's figures but
+    their own (insights/privacy.py); the totals stay.
+    """
     scope = scope_of(filters)
     result = breakdown(scope)
     previous = breakdown(scope_of(filters, previous=True)).totals if filters.previous else None
@@ -104,7 +109,12 @@ def dashboard_for(filters: InsightFilters) -> Dashboard:
         ),
         title=_("Human clicks by network"),
     )
-    people = top(scope, "person")
+    people = own_rows(
+        viewer,
+        top(scope, "person"),
+        group_size=group_size(filters.team_ids or None),
+        person_of=lambda row: row[0],
+    )
     names = dict(Person.objects.filter(pk__in=[pk for pk, _n in people]).values_list("pk", "name"))
     posts = top(scope, "post")
     titles = dict(Post.objects.filter(pk__in=[pk for pk, _n in posts]).values_list("pk", "title"))
@@ -127,10 +137,14 @@ EXPORT_TABLES = ("days", "networks", "people", "posts")
 _HEADER = ["shares", "human clicks", "unique visitors", "bot visits", "leads", "actions", "points"]
 
 
-def export_rows(filters: InsightFilters, table: str) -> tuple[Sequence[object], Iterator[Any]]:
+def export_rows(
+    filters: InsightFilters, table: str, viewer: Person
+) -> tuple[Sequence[object], Iterator[Any]]:
     """The header and the rows of one table of the dashboard, read lazily (for streaming)."""
     scope = scope_of(filters)
     rows = _closed(scope)  # closed days: an export is a record, today is still moving
+    if table == "people" and not individuals_visible(viewer, group_size(filters.team_ids or None)):
+        rows = rows.filter(person=viewer)  # privacy mode: one's own row only
     sums = {name: Sum(name) for name in MEASURES}
     if table == "days":
         grouped = rows.values("day").annotate(**sums).order_by("day")

@@ -25,7 +25,9 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     """The programme's figures for a period and filters: managers, editors, leadership viewers,
     and team leads for their own teams."""
     filters = filters_from_request(request)
-    return render(request, "insights/dashboard.html", {"board": dashboard_for(filters)})
+    return render(
+        request, "insights/dashboard.html", {"board": dashboard_for(filters, request.user)}
+    )
 
 
 @login_required
@@ -34,7 +36,7 @@ def dashboard_export(request: AuthedRequest, table: str) -> StreamingHttpRespons
     if table not in EXPORT_TABLES:
         raise Http404
     filters = filters_from_request(request)
-    header, rows = export_rows(filters, table)
+    header, rows = export_rows(filters, table, request.user)
     return export_csv(
         viewer=request.user,
         page="dashboard",

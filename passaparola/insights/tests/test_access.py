@@ -7,6 +7,7 @@ from django.urls import reverse
 from passaparola.insights.rollups import rollup_changed
 from passaparola.insights.tests.test_rollups import Scene
 from passaparola.people.models import Person
+from passaparola.programme.models import Programme
 from passaparola.sharing.models import Share
 from passaparola.testing import BaseTestCase
 from passaparola.testing.clock import NOW, frozen
@@ -139,3 +140,25 @@ class DashboardLinkTests(BaseTestCase):
                     self.assertContains(page, reverse("insights:at_risk"))
                 else:
                     self.assertNotContains(page, reverse("insights:at_risk"))
+
+
+class DashboardPrivacyTests(BaseTestCase):
+    def test_privacy_mode_hides_other_peoples_names_in_a_small_group_but_keeps_totals(self) -> None:
+        scene = Scene(self.make_post())
+        scene.share(self.alice, NOW - timedelta(days=2))
+        scene.click(self.alice, NOW - timedelta(days=2), visitor="v")
+        with frozen(NOW):
+            rollup_changed()
+        Programme.objects.update(privacy_mode=True, privacy_min_group_size=100)
+
+        with frozen(NOW):
+            self.login(self.vera)  # a leadership viewer
+            hidden = self.client.get(reverse("insights:dashboard"))
+            export = self.client.get(reverse("insights:dashboard_export", args=["people"]))
+            self.login(self.adam)  # the programme manager still sees individuals
+            shown = self.client.get(reverse("insights:dashboard"))
+
+        self.assertContains(hidden, 'data-figure="shares">1<')
+        self.assertNotContains(hidden, reverse("insights:impact", args=[self.alice.pk]))
+        self.assertNotIn("Alice", b"".join(export.streaming_content).decode())  # type: ignore[attr-defined]
+        self.assertContains(shown, reverse("insights:impact", args=[self.alice.pk]))

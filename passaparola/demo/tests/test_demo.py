@@ -4,13 +4,14 @@ import re
 from io import StringIO
 
 from django.core.management import call_command
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from passaparola.activity.models import Activity, Verb
 from passaparola.content.models import Post
+from passaparola.insights.models import DailyFigure
 from passaparola.lib.bots import is_bot
 from passaparola.networks.catalogue import NETWORKS
 from passaparola.notifications.models import Notification
@@ -121,6 +122,12 @@ class DemoTests(TestCase):
             assert (share.link.person_id, share.link.post_id) == (share.person_id, share.post_id)
             assert share.link.network == share.network
         assert Share.objects.count() == ShortLink.objects.count()
+
+    def test_the_dashboard_figures_are_built_with_the_demo(self) -> None:
+        # The insights pages read the daily figures: a newcomer sees them on the first visit.
+        figures = DailyFigure.objects.aggregate(shares=Sum("shares"), clicks=Sum("human_clicks"))
+        assert figures["shares"] == Share.objects.count()
+        assert figures["clicks"] == Click.objects.filter(is_bot=False).count()
 
     def test_human_and_bot_clicks(self) -> None:
         now = timezone.now()

@@ -8,6 +8,7 @@ check the share intents and the short-link redirects without reaching LinkedIn o
 import os
 import re
 import tempfile
+import threading
 import unittest
 from pathlib import Path
 from typing import Any, ClassVar
@@ -16,6 +17,7 @@ from urllib.parse import parse_qs, quote, urljoin, urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.test.testcases import LiveServerThread
 from django.urls import reverse
 from playwright.sync_api import (
     Browser,
@@ -107,8 +109,28 @@ class Guard:
         return [url for url in self.blocked if url.startswith(prefix)]
 
 
+class OneRequestAtATime(LiveServerThread):
+    """The test database is SQLite in memory, one connection shared by the live server's
+    threads: requests a page fires together (the share panel, the read beacon) take turns."""
+
+    def _create_server(self, connections_override: Any = None) -> Any:
+        server = super()._create_server(connections_override)  # type: ignore[misc]
+        set_app, turn = server.set_app, threading.Lock()
+
+        def set_app_in_turns(app: Any) -> None:
+            def in_turn(environ: Any, start_response: Any) -> Any:
+                with turn:
+                    return app(environ, start_response)
+
+            set_app(in_turn)
+
+        server.set_app = set_app_in_turns
+        return server
+
+
 @pytest.mark.browser
 class BrowserJourneyTests(StaticLiveServerTestCase):
+    server_thread_class = OneRequestAtATime
     """An editor publishes for Sales, Alice shares it, a person and a bot click, numbers add up."""
 
     playwright: ClassVar[Playwright]

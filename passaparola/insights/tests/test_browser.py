@@ -5,30 +5,21 @@ recorded, and so is every redirect that would take the browser off the site, so 
 check the share intents and the short-link redirects without reaching LinkedIn or X.
 """
 
-import os
 import re
 import tempfile
-import threading
-import unittest
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
 import pytest
-from django.conf import settings
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from django.test.testcases import LiveServerThread
 from django.urls import reverse
 from playwright.sync_api import (
-    Browser,
     BrowserContext,
     ConsoleMessage,
     Page,
-    Playwright,
     Response,
     Route,
     expect,
-    sync_playwright,
 )
 from playwright.sync_api import Error as PlaywrightError
 
@@ -40,26 +31,13 @@ from passaparola.people.services import person_create
 from passaparola.sharing.models import Share
 from passaparola.sharing.services import policy_get, policy_update
 from passaparola.testing import PASSWORD
+from passaparola.testing.browser import BrowserTestCase
 from passaparola.tracking.models import Click
 from passaparola.tracking.services import clicks_ingest, clicks_process
 
-CHROMIUM = Path("/usr/bin/chromium")
 # Screenshots to look at: /tmp/pp-dashboard.png, /tmp/pp-post-desktop.png, /tmp/pp-post-phone.png
 # and /tmp/pp-phone-feed.png.
 SCREENSHOTS = Path(tempfile.gettempdir())
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    # A second lock on the door: no name but localhost resolves, and no proxy is used.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
-    "--no-proxy-server",
-]
-PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
 LINKEDIN_BOT = (
     "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)"
 )
@@ -109,89 +87,12 @@ class Guard:
         return [url for url in self.blocked if url.startswith(prefix)]
 
 
-class OneRequestAtATime(LiveServerThread):
-    """The test database is SQLite in memory, one connection shared by the live server's
-    threads: requests a page fires together (the share panel, the read beacon) take turns."""
-
-    def _create_server(self, connections_override: Any = None) -> Any:
-        server = super()._create_server(connections_override)  # type: ignore[misc]
-        set_app, turn = server.set_app, threading.Lock()
-
-        def set_app_in_turns(app: Any) -> None:
-            def in_turn(environ: Any, start_response: Any) -> Any:
-                with turn:
-                    return app(environ, start_response)
-
-            set_app(in_turn)
-
-        server.set_app = set_app_in_turns
-        return server
-
-
 @pytest.mark.browser
-class BrowserJourneyTests(StaticLiveServerTestCase):
-    server_thread_class = OneRequestAtATime
+class BrowserJourneyTests(BrowserTestCase):
     """An editor publishes for Sales, Alice shares it, a person and a bot click, numbers add up."""
-
-    playwright: ClassVar[Playwright]
-    browser: ClassVar[Browser]
-    human_agent: ClassVar[str]
-    _previous_async_unsafe: ClassVar[str | None]
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        if not CHROMIUM.exists():
-            message = "chromium is not installed: apt-get install chromium"
-            if os.environ.get("CI"):
-                raise RuntimeError(f"{message} (CI is set, so the browser tests must run)")
-            raise unittest.SkipTest(message)
-        super().setUpClass()
-        # Playwright's sync API runs an event loop in this thread; the ORM calls made here
-        # between browser steps are still plain synchronous code.
-        cls._previous_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        try:
-            cls.playwright = sync_playwright().start()
-            cls.browser = cls.playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-            )
-        except BaseException:
-            cls._stop_browser()
-            super().tearDownClass()
-            raise
-        # Headless Chromium says "HeadlessChrome", which is rightly counted as a bot; a person's
-        # visit is played with the user agent of the same Chrome in a window.
-        cls.human_agent = (
-            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-            f"Chrome/{cls.browser.version} Safari/537.36"
-        )
-
-    @classmethod
-    def _stop_browser(cls) -> None:
-        if getattr(cls, "browser", None) is not None:
-            cls.browser.close()
-        if getattr(cls, "playwright", None) is not None:
-            cls.playwright.stop()
-        if cls._previous_async_unsafe is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls._previous_async_unsafe
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls._stop_browser()
-        super().tearDownClass()
 
     def setUp(self) -> None:
         super().setUp()
-        # Short links must point at this server, not at the configured SITE_URL; and the live
-        # server serves static files from the finders, so their names must not be hashed.
-        self.enterContext(
-            self.settings(
-                SITE_URL=self.live_server_url,
-                STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}},
-            )
-        )
         self.sales = Team.objects.create(name="Sales")
         self.support = Team.objects.create(name="Support")
         self.alice = person_create(
@@ -316,20 +217,22 @@ class BrowserJourneyTests(StaticLiveServerTestCase):
         editor.get_by_label("Sales", exact=True).check()
         editor.get_by_role("button", name="Publish").click()
         expect(editor.get_by_role("status")).to_contain_text("The post is published.")
-        post = Post.objects.get(title=POST_TITLE)
-        self.assertEqual(post.state, Post.State.PUBLISHED)
-        self.assertEqual(post.audience, Post.Audience.TEAMS)
-        self.assertEqual(list(post.teams.all()), [self.sales])
-        self.assertEqual(post.url, POST_URL)
-        self.assertEqual(
-            [caption.text for caption in post.captions.order_by("pk")], [CAPTION, OTHER_CAPTION]
-        )
+        with self.server_idle():
+            post = Post.objects.get(title=POST_TITLE)
+            self.assertEqual(post.state, Post.State.PUBLISHED)
+            self.assertEqual(post.audience, Post.Audience.TEAMS)
+            self.assertEqual(list(post.teams.all()), [self.sales])
+            self.assertEqual(post.url, POST_URL)
+            self.assertEqual(
+                [caption.text for caption in post.captions.order_by("pk")], [CAPTION, OTHER_CAPTION]
+            )
         editor.goto(self.url("content:studio"))
         expect(editor.get_by_role("row", name=POST_TITLE)).to_contain_text("Sales")
 
         # 2. Alice, in Sales, finds it in her feed and shares it in her own words.
         # The programme asks employees to disclose who they work for (the admin's sharing policy).
-        policy_update(policy=policy_get(), fields={"disclosure": DISCLOSURE})
+        with self.server_idle():
+            policy_update(policy=policy_get(), fields={"disclosure": DISCLOSURE})
         alice = self.new_page()
         alice.context.grant_permissions(
             ["clipboard-read", "clipboard-write"], origin=self.live_server_url
@@ -391,13 +294,14 @@ class BrowserJourneyTests(StaticLiveServerTestCase):
         x_intent = self.share_on(alice, "Share on X", "https://x.com/")
         self.assertTrue(x_intent.startswith("https://x.com/intent/post?"), x_intent)
         self.assertEqual(parse_qs(urlsplit(x_intent).query), {"text": [COMPOSED], "url": [x_link]})
-        shares = Share.objects.filter(person=self.alice, post=post).order_by("pk")
-        self.assertEqual(
-            [(share.network, share.text) for share in shares],
-            [("linkedin", COMPOSED), ("x", COMPOSED)],
-        )
-        self.assertEqual(shares[0].link.code, linkedin_link.rsplit("/", 1)[1])
-        self.assertEqual(shares[1].link.code, x_link.rsplit("/", 1)[1])
+        with self.server_idle():
+            shares = Share.objects.filter(person=self.alice, post=post).order_by("pk")
+            self.assertEqual(
+                [(share.network, share.text) for share in shares],
+                [("linkedin", COMPOSED), ("x", COMPOSED)],
+            )
+            self.assertEqual(shares[0].link.code, linkedin_link.rsplit("/", 1)[1])
+            self.assertEqual(shares[1].link.code, x_link.rsplit("/", 1)[1])
 
         # 3. Someone opens Alice's LinkedIn link, and LinkedIn's preview bot fetches it too.
         visitor = self.new_page(user_agent=self.human_agent)
@@ -427,18 +331,20 @@ class BrowserJourneyTests(StaticLiveServerTestCase):
         # The redirect leaves clicks in a spool that a background job ingests. With Huey in
         # immediate mode (the tests' default; the live server is a thread of this process)
         # they are already rows; otherwise this is the job's first step.
-        clicks_ingest()
-        clicks = Click.objects.filter(link__code=code)
-        self.assertEqual(clicks.filter(is_bot=False).count(), 1)
-        self.assertEqual(clicks.filter(is_bot=True).count(), 1)
-        self.assertEqual(Click.objects.count(), 2)
-        # The landing address names the click (for the website's lead snippet), never the person.
-        human_click = clicks.get(is_bot=False)
+        with self.server_idle():
+            clicks_ingest()
+            clicks = Click.objects.filter(link__code=code)
+            self.assertEqual(clicks.filter(is_bot=False).count(), 1)
+            self.assertEqual(clicks.filter(is_bot=True).count(), 1)
+            self.assertEqual(Click.objects.count(), 2)
+            # The landing address names the click (for the lead snippet), never the person.
+            human_click = clicks.get(is_bot=False)
         assert human_click.uuid is not None
         self.assertEqual(click_ref, f"{code}-{human_click.uuid.hex}")
 
         # 4. The background job turns the human click into points; Alice sees her impact.
-        clicks_process()
+        with self.server_idle():
+            clicks_process()
         alice.get_by_role("link", name="My impact").click()
         expect(alice.get_by_role("heading", level=1)).to_have_text("My impact")
         expect(alice.locator('[data-figure="shares"]')).to_have_text("2")

@@ -1,44 +1,24 @@
 """The charts in a real Chromium at phone width: values on focus and hover, nothing off-screen."""
 
 import itertools
-import os
 import tempfile
-import unittest
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
-from django.conf import settings
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 from django.utils import timezone, translation
 from playwright.sync_api import (
-    Browser,
     ConsoleMessage,
     Page,
-    Playwright,
     Response,
     ViewportSize,
     expect,
-    sync_playwright,
 )
 
 from passaparola.insights.tests.chart_page import figures
 from passaparola.lib import charts
+from passaparola.testing.browser import BrowserTestCase
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
-    "--no-proxy-server",
-]
-PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 # Screenshots to look at.
 SCREENSHOT = Path(tempfile.gettempdir()) / "pp-charts-phone.png"
@@ -46,40 +26,8 @@ DESKTOP_SCREENSHOT = Path(tempfile.gettempdir()) / "pp-charts-desktop-it.png"
 
 
 @pytest.mark.browser
-@override_settings(
-    ROOT_URLCONF="passaparola.insights.tests.chart_page",
-    STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}},
-)
-class ChartsInBrowserTests(StaticLiveServerTestCase):
-    playwright: ClassVar[Playwright]
-    browser: ClassVar[Browser]
-    _async_unsafe: ClassVar[str | None]
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        if not CHROMIUM.exists():
-            message = "chromium is not installed: apt-get install chromium"
-            if os.environ.get("CI"):
-                raise RuntimeError(f"{message} (CI is set, so the browser tests must run)")
-            raise unittest.SkipTest(message)
-        super().setUpClass()
-        cls._async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.browser.close()
-        cls.playwright.stop()
-        if cls._async_unsafe is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls._async_unsafe
-        super().tearDownClass()
-
+@override_settings(ROOT_URLCONF="passaparola.insights.tests.chart_page")
+class ChartsInBrowserTests(BrowserTestCase):
     def open_charts(self, *, locale: str = "en-GB") -> Page:
         context = self.browser.new_context(viewport=PHONE, locale=locale, has_touch=True)
         self.addCleanup(context.close)

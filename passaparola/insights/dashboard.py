@@ -4,13 +4,24 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from passaparola.content.models import Post
-from passaparola.insights.figures import MEASURES, Totals, _closed, breakdown, scope_of, top
+from passaparola.insights import packs
+from passaparola.insights.figures import (
+    MEASURES,
+    Scope,
+    Totals,
+    breakdown,
+    closed_rows,
+    one_reading,
+    scope_of,
+    top,
+)
 from passaparola.insights.filters import InsightFilters
+from passaparola.insights.models import DayTotal, Pack
 from passaparola.insights.privacy import group_size, individuals_visible, own_rows
 from passaparola.insights.value import Estimate, value_for
 from passaparola.lib.charts import Series, SplitChart, TimeChart, split, timeseries
@@ -65,6 +76,7 @@ class Dashboard:
     estimate: Estimate | None = None
 
 
+@one_reading()
 def dashboard_for(filters: InsightFilters, viewer: Person) -> Dashboard:
     """Everything the dashboard page shows to this viewer, for these filters.
 
@@ -142,9 +154,12 @@ def export_rows(
 ) -> tuple[Sequence[object], Iterator[Any]]:
     """The header and the rows of one table of the dashboard, read lazily (for streaming)."""
     scope = scope_of(filters)
-    rows = _closed(scope)  # closed days: an export is a record, today is still moving
-    if table == "people" and not individuals_visible(viewer, group_size(filters.team_ids or None)):
+    rows = closed_rows(scope)  # closed days: an export is a record, today is still moving
+    visible = individuals_visible(viewer, group_size(filters.team_ids or None))
+    if table == "people" and not visible:
         rows = rows.filter(person=viewer)  # privacy mode: one's own row only
+    elif scope.programme_wide:
+        return _programme_rows(scope, table)
     sums = {name: Sum(name) for name in MEASURES}
     if table == "days":
         grouped = rows.values("day").annotate(**sums).order_by("day")
@@ -171,4 +186,36 @@ def export_rows(
     return ["post id", "title", *_HEADER], (
         [row["post_id"], row["post__title"], *(row[m] for m in MEASURES)]
         for row in grouped.iterator(chunk_size=2000)
+    )
+
+
+def _programme_rows(scope: Scope, table: str) -> tuple[Sequence[object], Iterator[Any]]:
+    """The whole programme's tables, from the day totals and the packs (as `export_rows`)."""
+    sums = {name: Sum(name) for name in MEASURES}
+    if table in ("days", "networks"):
+        totals = DayTotal.objects.filter(day__gte=scope.start, day__lte=scope.last_closed)
+        if scope.networks:
+            totals = totals.filter(network__in=scope.networks)
+        if table == "days":
+            grouped = totals.values("day").annotate(**sums).order_by("day")
+            return ["day", *_HEADER], (
+                [row["day"].isoformat(), *(row[m] for m in MEASURES)] for row in grouped
+            )
+        grouped = totals.exclude(network="").values("network").annotate(**sums)
+        return ["network", *_HEADER], (
+            [row["network"], *(row[m] for m in MEASURES)] for row in grouped.order_by("network")
+        )
+    of = Pack.Of.PERSON if table == "people" else Pack.Of.POST
+    packed = packs.sums(of, scope.start, scope.last_closed, networks=scope.networks)
+    names: QuerySet[Any, tuple[int, str]]
+    if table == "people":
+        names = Person.objects.order_by("name", "pk").values_list("pk", "name")
+        header: list[object] = ["person id", "name", *_HEADER]
+    else:
+        names = Post.objects.order_by("pk").values_list("pk", "title")
+        header = ["post id", "title", *_HEADER]
+    return header, (
+        [pk, name, *(packed.get(m, pk) for m in MEASURES)]
+        for pk, name in names.iterator(chunk_size=2000)
+        if packed.has(pk)
     )

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "passaparola.lib.request_memo.RequestMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -295,7 +296,10 @@ TRACKING_LINK_CACHE_SIZE = envint("TRACKING_LINK_CACHE_SIZE", 50_000)
 # Answer short links already cached in the process before Django (tracking/fastpath.py).
 TRACKING_FAST_PATH = envbool("TRACKING_FAST_PATH", True)
 GEOIP_PATH = envstr("GEOIP_PATH", "")
-MIDDLEWARE.insert(1, "passaparola.tracking.middleware.ShortLinkHostMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "passaparola.tracking.middleware.ShortLinkHostMiddleware",
+)
 if SHORT_LINK_URL:
     from urllib.parse import urlsplit as _urlsplit
 

@@ -11,14 +11,14 @@ counted once for every figure of a page.
 """
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from passaparola.content.models import Post
@@ -102,7 +102,7 @@ def closed_rows(scope: Scope) -> QuerySet[DailyFigure]:
     return rows
 
 
-_READING: ContextVar[dict[date, DayGroups] | None] = ContextVar("insights_reading", default=None)
+_READING: ContextVar[dict[object, object] | None] = ContextVar("insights_reading", default=None)
 
 
 @contextmanager
@@ -122,7 +122,29 @@ def _today_counted(today: date) -> DayGroups:
     if today not in counted:
         counted[today] = day_groups(today, carry=False)
     found = counted[today]
+    assert isinstance(found, DayGroups)
     return replace(found, groups=dict(found.groups))
+
+
+T = TypeVar("T")
+
+
+def _remembered(key: object, read: Callable[[], T]) -> T:
+    """`read()`, once per reading: later asks for the same key get the same answer."""
+    remembered = _READING.get()
+    if remembered is None:
+        return read()
+    if key not in remembered:
+        remembered[key] = read()
+    return remembered[key]  # type: ignore[return-value]
+
+
+def _packed(of: str, scope: Scope) -> packs.Sums:
+    """The scope's closed days summed by person or post from the packs (once per reading)."""
+    return _remembered(
+        (of, scope.start, scope.last_closed, scope.networks),
+        lambda: packs.sums(of, scope.start, scope.last_closed, networks=scope.networks),
+    )
 
 
 def today_groups(scope: Scope) -> DayGroups | None:
@@ -133,10 +155,13 @@ def today_groups(scope: Scope) -> DayGroups | None:
     found = _today_counted(today)
     keys = list(found.groups)
     if scope.teams:
-        allowed = set(
-            Membership.objects.filter(
-                team_id__in=scope.teams, person_id__in={k[0] for k in keys}
-            ).values_list("person_id", flat=True)
+        allowed = _remembered(
+            ("members", scope.teams),
+            lambda: set(
+                Membership.objects.filter(
+                    team_id__in=scope.teams, person_id__in={k[0] for k in found.groups}
+                ).values_list("person_id", flat=True)
+            ),
         )
         keys = [k for k in keys if k[0] in allowed]
     if scope.topics:
@@ -204,8 +229,18 @@ def _filtered(
         _add(per_day[row["day"]], row)
         if row["network"]:
             _add(by_network[row["network"]], row)
-    sharers = set(closed.filter(shares__gt=0).values_list("person_id", flat=True).distinct())
-    active = set(closed.filter(actions__gt=0).values_list("person_id", flat=True).distinct())
+    sharers: set[int] = set()
+    active: set[int] = set()
+    for person_id, shares, actions in (
+        closed.filter(Q(shares__gt=0) | Q(actions__gt=0))
+        .values("person_id")
+        .annotate(s=Sum("shares"), a=Sum("actions"))
+        .values_list("person_id", "s", "a")
+    ):
+        if shares:
+            sharers.add(person_id)
+        if actions:
+            active.add(person_id)
     return sharers, active
 
 
@@ -225,7 +260,7 @@ def _programme_wide(
             _add(by_network[row["network"]], row)
     if scope.start > scope.last_closed:
         return set(), set()
-    people = packs.sums(Pack.Of.PERSON, scope.start, scope.last_closed, networks=scope.networks)
+    people = _packed(Pack.Of.PERSON, scope)
     return people.ids_with("shares"), people.ids_with("actions")
 
 
@@ -242,7 +277,7 @@ def top(
     packed = None
     if scope.programme_wide and scope.start <= scope.last_closed:
         of = Pack.Of.PERSON if by == "person" else Pack.Of.POST
-        packed = packs.sums(of, scope.start, scope.last_closed, networks=scope.networks)
+        packed = _packed(of, scope)
         leaders = packed.top(measure, limit)
     else:
         leaders = list(

@@ -1,8 +1,11 @@
 import decimal
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from passaparola.lib.request_memo import forget
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour such as #1f6feb."))
 
@@ -114,6 +117,10 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        forget("programme")  # the page goes on with the row as saved
 
     def allowed_domains(self) -> set[str]:
         """Return the company email domains, lower case, without a leading @."""

@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.utils import translation
 
 from passaparola.lib.images import ImageInvalid, image_icon
+from passaparola.lib.request_memo import once_per_request
 from passaparola.networks.catalogue import NETWORKS
 from passaparola.people.models import Person
 from passaparola.programme.models import NetworkRate, Programme
@@ -23,6 +24,7 @@ ICON_SIDE = 64
 DEFAULT_ICON = "img/favicon.png"
 
 
+@once_per_request("programme")
 def programme_get() -> Programme:
     """Return the programme; its row is made by a migration, so reading never writes."""
     # A database emptied by hand still gets the defaults; the first save stores them.

@@ -146,8 +146,7 @@ def origin_charts(origins: Origins) -> tuple[SplitChart, SplitChart]:
     ) -> SplitChart:
         shown = [(key, label(key), n) for key, n in ranked[:ORIGINS_SHOWN]]
         rest = sum(n for _key, n in ranked[ORIGINS_SHOWN:])
-        others = [("*", gettext("Others"), rest)] if rest else []
-        return split([*shown, *others], title=title, css="series-b")
+        return split(shown, title=title, css="series-b", rest=("*", gettext("Others"), rest))
 
     return (
         chart(origins.referrers, referrer_label, _("Human clicks by referrer")),
@@ -231,9 +230,10 @@ def export_rows(
     if table == "teams":
         # A person's figures count for each of their teams; with a team filter, those teams.
         team = "person__memberships__team_id"
-        rows = rows.filter(
-            **({f"{team}__in": scope.teams} if scope.teams else {f"{team}__isnull": False})
-        )
+        if scope.teams:
+            rows = rows.filter(**{f"{team}__in": scope.teams})
+        else:
+            rows = rows.filter(**{f"{team}__isnull": False})
         grouped = (
             rows.values(team=F(team), name=F("person__memberships__team__name"))
             .annotate(**sums)

@@ -85,7 +85,9 @@ def post_rows(scope: Scope) -> list[PostRow]:
         rows[values["post_id"]] = PostRow(
             pk=values["post_id"],
             title="",
-            **{name: values[name] or 0 for name in _POST_MEASURES},
+            shares=values["shares"] or 0,
+            human_clicks=values["human_clicks"] or 0,
+            leads=values["leads"] or 0,
         )
     today = _today(scope)
     if today is not None:

@@ -125,9 +125,10 @@ def team_counts(scope: Scope) -> dict[int, tuple[str, int]]:
     def add(rows: QuerySet[Any], path: str, measure: Sum | Count) -> None:
         # One join to the memberships: the team filter and the grouping use the same one.
         team = f"{path}memberships__team_id"
-        rows = rows.filter(
-            **({f"{team}__in": scope.teams} if scope.teams else {f"{team}__isnull": False})
-        )
+        if scope.teams:
+            rows = rows.filter(**{f"{team}__in": scope.teams})
+        else:
+            rows = rows.filter(**{f"{team}__isnull": False})
         grouped = rows.values(team=F(team), name=F(f"{path}memberships__team__name"))
         for row in grouped.annotate(n=measure):
             name, before = counted.get(row["team"], (row["name"], 0))
@@ -145,9 +146,9 @@ def traces(
     since: datetime,
     until: datetime,
     person: Person | None = None,
-) -> QuerySet[Conversion]:
+) -> QuerySet[Conversion, dict[str, Any]]:
     """Return the leads recorded in [since, until) in the scope, newest first, with the share
-    that brought each: the last share of its short link made before the lead."""
+    that brought each (the last share of its short link made before the lead), as values."""
     shares = Share.objects.filter(
         link_id=OuterRef("link_id"), created_at__lte=OuterRef("created_at")
     )
@@ -157,19 +158,26 @@ def traces(
     )
     if person is not None:
         rows = rows.filter(link__person=person)
-    return rows.annotate(
-        share_id=Subquery(shares.values("pk")[:1]),
-        shared_at=Subquery(shares.values("created_at")[:1]),
-    ).order_by("-created_at", "-pk")
-
-
-_TRACE_FIELDS = {
-    "post_id": F("link__post_id"),
-    "post_title": F("link__post__title"),
-    "net": F("link__network"),
-    "person_id": F("link__person_id"),
-    "person_name": F("link__person__name"),
-}
+    return (
+        rows.annotate(
+            share_id=Subquery(shares.values("pk")[:1]),
+            shared_at=Subquery(shares.values("created_at")[:1]),
+        )
+        .order_by("-created_at", "-pk")
+        .values(
+            "pk",
+            "created_at",
+            "state",
+            "value",
+            "share_id",
+            "shared_at",
+            post_id=F("link__post_id"),
+            post_title=F("link__post__title"),
+            net=F("link__network"),
+            person_id=F("link__person_id"),
+            person_name=F("link__person__name"),
+        )
+    )
 
 
 def _trace(row: dict[str, Any]) -> LeadTrace:
@@ -194,9 +202,7 @@ def latest_leads(
     scope: Scope, *, since: datetime, until: datetime, person: Person | None = None, limit: int
 ) -> list[LeadTrace]:
     """Return the newest `limit` leads of the scope, traced to their shares (one query)."""
-    rows = traces(scope, since=since, until=until, person=person).values(
-        "pk", "created_at", "state", "value", "share_id", "shared_at", **_TRACE_FIELDS
-    )
+    rows = traces(scope, since=since, until=until, person=person)
     return [_trace(row) for row in rows[:limit]]
 
 
@@ -219,9 +225,7 @@ def export_leads(
     scope: Scope, *, since: datetime, until: datetime, person: Person | None = None
 ) -> Iterator[list[object]]:
     """Every lead recorded in [since, until) in the scope, traced to its share, streamed."""
-    rows = traces(scope, since=since, until=until, person=person).values(
-        "pk", "created_at", "state", "value", "share_id", "shared_at", **_TRACE_FIELDS
-    )
+    rows = traces(scope, since=since, until=until, person=person)
     for row in rows.iterator(chunk_size=2000):
         yield [
             row["pk"],

@@ -155,7 +155,9 @@ class ImpactFigureTests(BaseTestCase):
         self.assertEqual(
             cells(page, "post", self.post_a.pk), ["Record quarter", "2", "4", "1", "9"]
         )
-        self.assertEqual(cells(page, "post", self.post_b.pk), ["Factory opens", "1", "3", "1", "–"])
+        self.assertEqual(
+            cells(page, "post", self.post_b.pk), ["Factory opens", "1", "3", "1", "\N{EN DASH}"]
+        )
         text = page.content.decode()
         self.assertLess(text.index("Record quarter"), text.index("Factory opens"))
 

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models, transaction
@@ -20,10 +21,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from passaparola.insights.figures import Scope
 from passaparola.insights.periods import day_start
 from passaparola.insights.scoped import scope_q
 from passaparola.tracking.models import Click
+
+if TYPE_CHECKING:
+    # Only for hints: the rollup job (rollups.py, which figures.py imports) calls this module.
+    from passaparola.insights.figures import Scope
 
 
 class ClickOrigin(models.Model):
@@ -114,17 +118,17 @@ class Origins:
         return sum(n for _key, n in self.referrers)
 
 
-def _last_closed(scope: Scope) -> date:
+def _last_closed(scope: "Scope") -> date:
     return min(scope.end, timezone.localdate() - timedelta(days=1))
 
 
-def closed_origins(scope: Scope) -> QuerySet[ClickOrigin]:
+def closed_origins(scope: "Scope") -> QuerySet[ClickOrigin]:
     """Return the click origins of the scope's closed days (today is still moving)."""
     rows = ClickOrigin.objects.filter(day__gte=scope.start, day__lte=_last_closed(scope))
     return rows.filter(scope_q(scope))
 
 
-def origins_for(scope: Scope) -> Origins:
+def origins_for(scope: "Scope") -> Origins:
     """Return where the scope's human clicks came from (two queries, one for today)."""
     by_referrer: Counter[str] = Counter()
     by_country: Counter[str] = Counter()
@@ -163,7 +167,7 @@ def country_label(code: str) -> str:
     return str(countries.name(code.upper())) or code
 
 
-def export_origins(scope: Scope, by: str) -> Iterator[list[object]]:
+def export_origins(scope: "Scope", by: str) -> Iterator[list[object]]:
     """The closed days' human clicks per referrer domain (by="referrer") or country, streamed."""
     column = "referrer_domain" if by == "referrer" else "country"
     grouped = (

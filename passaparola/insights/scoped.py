@@ -5,14 +5,18 @@ rows kept per short link's owner, post and network (`origins.ClickOrigin`) take 
 filters through this one function, so every table on a page counts the same people and posts.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q
 
 from passaparola.content.models import Post
-from passaparola.insights.figures import Scope
 from passaparola.people.models import Membership
 
+if TYPE_CHECKING:
+    from passaparola.insights.figures import Scope
 
-def scope_q(scope: Scope, *, via: str = "") -> Q:
+
+def scope_q(scope: "Scope", *, via: str = "") -> Q:
     """Return the condition for the scope's filters on rows with person, post and network.
 
     `via` is the path to those fields: "" for a row that has them, "link__" for a click or a

@@ -5,26 +5,29 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import F, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from passaparola.content.models import Post
+from passaparola.insights import packs
 from passaparola.insights.figures import (
     MEASURES,
     Breakdown,
     Scope,
     Totals,
-    _closed,
     breakdown,
+    closed_rows,
+    one_reading,
     scope_of,
     top,
 )
 from passaparola.insights.filters import InsightFilters
 from passaparola.insights.leads import EXPORT_HEADER as LEADS_HEADER
 from passaparola.insights.leads import LeadsSection, export_leads, leads_section
+from passaparola.insights.models import DayTotal, Pack
 from passaparola.insights.origins import (
     Origins,
     country_label,
@@ -154,6 +157,7 @@ def origin_charts(origins: Origins) -> tuple[SplitChart, SplitChart]:
     )
 
 
+@one_reading()
 def dashboard_for(filters: InsightFilters, viewer: Person) -> Dashboard:
     """Everything the dashboard page shows to this viewer, for these filters.
 
@@ -223,9 +227,11 @@ def export_rows(
         return ["referrer domain", "human clicks"], export_origins(scope, "referrer")
     if table == "countries":
         return ["country code", "country", "human clicks"], export_origins(scope, "country")
-    rows = _closed(scope)
+    rows = closed_rows(scope)
     if not individuals:
         rows = rows.filter(person=viewer)  # privacy mode: one's own row only
+    elif scope.programme_wide and table != "teams":
+        return _programme_rows(scope, table)
     sums = {name: Sum(name) for name in MEASURES}
     if table == "teams":
         # A person's figures count for each of their teams; with a team filter, those teams.
@@ -268,4 +274,36 @@ def export_rows(
     return ["post id", "title", *_HEADER], (
         [row["post_id"], row["post__title"], *(row[m] for m in MEASURES)]
         for row in grouped.iterator(chunk_size=2000)
+    )
+
+
+def _programme_rows(scope: Scope, table: str) -> tuple[Sequence[object], Iterator[Any]]:
+    """The whole programme's tables, from the day totals and the packs (as `export_rows`)."""
+    sums = {name: Sum(name) for name in MEASURES}
+    if table in ("days", "networks"):
+        totals = DayTotal.objects.filter(day__gte=scope.start, day__lte=scope.last_closed)
+        if scope.networks:
+            totals = totals.filter(network__in=scope.networks)
+        if table == "days":
+            grouped = totals.values("day").annotate(**sums).order_by("day")
+            return ["day", *_HEADER], (
+                [row["day"].isoformat(), *(row[m] for m in MEASURES)] for row in grouped
+            )
+        grouped = totals.exclude(network="").values("network").annotate(**sums)
+        return ["network", *_HEADER], (
+            [row["network"], *(row[m] for m in MEASURES)] for row in grouped.order_by("network")
+        )
+    of = Pack.Of.PERSON if table == "people" else Pack.Of.POST
+    packed = packs.sums(of, scope.start, scope.last_closed, networks=scope.networks)
+    names: QuerySet[Any, tuple[int, str]]
+    if table == "people":
+        names = Person.objects.order_by("name", "pk").values_list("pk", "name")
+        header: list[object] = ["person id", "name", *_HEADER]
+    else:
+        names = Post.objects.order_by("pk").values_list("pk", "title")
+        header = ["post id", "title", *_HEADER]
+    return header, (
+        [pk, name, *(packed.get(m, pk) for m in MEASURES)]
+        for pk, name in names.iterator(chunk_size=2000)
+        if packed.has(pk)
     )

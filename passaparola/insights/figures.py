@@ -1,12 +1,20 @@
-"""Reading figures for a period and filters: the daily figures for closed days, raw rows for today.
+"""Reading figures for a period and filters: the rolled-up figures for closed days, raw rows
+for today.
 
-Closed days come from `DailyFigure` (one indexed range per query, whatever the number of raw
-clicks); today is counted from the raw rows with the very function that builds a day
-(`rollups.day_groups`), so today's figures and tomorrow's rolled-up ones cannot disagree.
+Closed days come from the read model. Whole-programme questions (no filter but networks) read
+the day totals and the packs (packs.py): a few hundred small rows for a year. Questions about
+some people or posts read their `DailyFigure` rows through the person or post index, so their
+cost follows the size of the team or the number of posts, not the number of clicks. Today is
+counted from the raw rows with the very function that builds a day (`rollups.day_groups`), so
+today's figures and tomorrow's rolled-up ones cannot disagree; inside `one_reading()` it is
+counted once for every figure of a page.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -14,14 +22,14 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from passaparola.content.models import Post
-from passaparola.insights.models import DailyFigure
+from passaparola.insights import packs
+from passaparola.insights.measures import MEASURES
+from passaparola.insights.models import DailyFigure, DayTotal, Pack
 from passaparola.insights.rollups import DayGroups, Figures, day_groups
 from passaparola.people.models import Membership
 
 if TYPE_CHECKING:
     from passaparola.insights.filters import InsightFilters
-
-MEASURES = tuple(f.name for f in fields(Figures))
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,15 @@ class Scope:
     content_types: tuple[str, ...] = ()
     posts: tuple[int, ...] = ()
     people: tuple[int, ...] = ()
+
+    @property
+    def programme_wide(self) -> bool:
+        """Whether the scope is everyone's figures (on some networks, perhaps)."""
+        return not (self.teams or self.topics or self.content_types or self.posts or self.people)
+
+    @property
+    def last_closed(self) -> date:
+        return min(self.end, timezone.localdate() - timedelta(days=1))
 
 
 def scope_of(filters: "InsightFilters", *, previous: bool = False) -> Scope:
@@ -66,9 +83,9 @@ class Breakdown:
     by_network: dict[str, Figures] = field(default_factory=dict)
 
 
-def _closed(scope: Scope) -> QuerySet[DailyFigure]:
-    last_closed = min(scope.end, timezone.localdate() - timedelta(days=1))
-    rows = DailyFigure.objects.filter(day__gte=scope.start, day__lte=last_closed)
+def closed_rows(scope: Scope) -> QuerySet[DailyFigure]:
+    """The scope's `DailyFigure` rows of the days that are over."""
+    rows = DailyFigure.objects.filter(day__gte=scope.start, day__lte=scope.last_closed)
     if scope.teams:
         members = Membership.objects.filter(team_id__in=scope.teams).values("person_id")
         rows = rows.filter(person_id__in=members)
@@ -85,12 +102,35 @@ def _closed(scope: Scope) -> QuerySet[DailyFigure]:
     return rows
 
 
-def _today(scope: Scope) -> DayGroups | None:
+_READING: ContextVar[dict[date, DayGroups] | None] = ContextVar("insights_reading", default=None)
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Count today's raw rows once for all the figures read inside the block (one page)."""
+    token = _READING.set({})
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
+def _today_counted(today: date) -> DayGroups:
+    counted = _READING.get()
+    if counted is None:
+        return day_groups(today, carry=False)
+    if today not in counted:
+        counted[today] = day_groups(today, carry=False)
+    found = counted[today]
+    return replace(found, groups=dict(found.groups))
+
+
+def today_groups(scope: Scope) -> DayGroups | None:
     """Today's groups counted from the raw rows, filtered like the closed days."""
     today = timezone.localdate()
     if not scope.start <= today <= scope.end:
         return None
-    found = day_groups(today, carry=False)
+    found = _today_counted(today)
     keys = list(found.groups)
     if scope.teams:
         allowed = set(
@@ -124,20 +164,15 @@ def _add(into: Figures, row: dict[str, int | None] | Figures) -> None:
 
 
 def breakdown(scope: Scope) -> Breakdown:
-    """Totals, a figure per day and per network for the scope (four queries and today's)."""
-    closed = _closed(scope)
-    sums = {name: Sum(name) for name in MEASURES}
-    totals = Totals()
-    _add(totals, closed.aggregate(**sums))
+    """Totals, a figure per day and per network for the scope (a few queries and today's)."""
     per_day: dict[date, Figures] = defaultdict(Figures)
-    for row in closed.values("day").annotate(**sums):
-        _add(per_day[row["day"]], row)
     by_network: dict[str, Figures] = defaultdict(Figures)
-    for row in closed.exclude(network="").values("network").annotate(**sums):
-        _add(by_network[row["network"]], row)
-    sharers = set(closed.filter(shares__gt=0).values_list("person_id", flat=True).distinct())
-    active = set(closed.filter(actions__gt=0).values_list("person_id", flat=True).distinct())
-    today = _today(scope)
+    totals = Totals()
+    if scope.programme_wide:
+        sharers, active = _programme_wide(scope, totals, per_day, by_network)
+    else:
+        sharers, active = _filtered(scope, totals, per_day, by_network)
+    today = today_groups(scope)
     if today is not None:
         for (person_id, _post_id, network), figures in today.groups.items():
             _add(totals, figures)
@@ -153,6 +188,47 @@ def breakdown(scope: Scope) -> Breakdown:
     return Breakdown(totals=totals, per_day=dict(per_day), by_network=dict(by_network))
 
 
+Added = tuple[set[int], set[int]]  # who shared, who took a step
+
+
+def _filtered(
+    scope: Scope,
+    totals: Totals,
+    per_day: dict[date, Figures],
+    by_network: dict[str, Figures],
+) -> Added:
+    closed = closed_rows(scope)
+    sums = {name: Sum(name) for name in MEASURES}
+    for row in closed.values("day", "network").annotate(**sums):
+        _add(totals, row)
+        _add(per_day[row["day"]], row)
+        if row["network"]:
+            _add(by_network[row["network"]], row)
+    sharers = set(closed.filter(shares__gt=0).values_list("person_id", flat=True).distinct())
+    active = set(closed.filter(actions__gt=0).values_list("person_id", flat=True).distinct())
+    return sharers, active
+
+
+def _programme_wide(
+    scope: Scope,
+    totals: Totals,
+    per_day: dict[date, Figures],
+    by_network: dict[str, Figures],
+) -> Added:
+    rows = DayTotal.objects.filter(day__gte=scope.start, day__lte=scope.last_closed)
+    if scope.networks:
+        rows = rows.filter(network__in=scope.networks)
+    for row in rows.values("day", "network", *MEASURES):
+        _add(totals, row)
+        _add(per_day[row["day"]], row)
+        if row["network"]:
+            _add(by_network[row["network"]], row)
+    if scope.start > scope.last_closed:
+        return set(), set()
+    people = packs.sums(Pack.Of.PERSON, scope.start, scope.last_closed, networks=scope.networks)
+    return people.ids_with("shares"), people.ids_with("actions")
+
+
 def top(
     scope: Scope, by: str, *, measure: str = "human_clicks", limit: int = 10
 ) -> list[tuple[int, int]]:
@@ -162,15 +238,21 @@ def top(
     only overtake with figures of today, so everyone counted today is a candidate too.
     """
     column = f"{by}_id"
-    closed = _closed(scope).exclude(**{f"{column}__isnull": True})
-    leaders = list(
-        closed.values(column)
-        .annotate(total=Sum(measure))
-        .filter(total__gt=0)
-        .order_by("-total", column)
-        .values_list(column, "total")[:limit]
-    )
-    today = _today(scope)
+    closed = closed_rows(scope).exclude(**{f"{column}__isnull": True})
+    packed = None
+    if scope.programme_wide and scope.start <= scope.last_closed:
+        of = Pack.Of.PERSON if by == "person" else Pack.Of.POST
+        packed = packs.sums(of, scope.start, scope.last_closed, networks=scope.networks)
+        leaders = packed.top(measure, limit)
+    else:
+        leaders = list(
+            closed.values(column)
+            .annotate(total=Sum(measure))
+            .filter(total__gt=0)
+            .order_by("-total", column)
+            .values_list(column, "total")[:limit]
+        )
+    today = today_groups(scope)
     if today is None or not today.groups:
         return [(int(key), int(total)) for key, total in leaders]
     fresh: dict[int, int] = defaultdict(int)
@@ -179,12 +261,15 @@ def top(
         if owner is not None:
             fresh[owner] += getattr(figures, measure)
     candidates = {int(key) for key, _ in leaders} | set(fresh)
-    earlier = dict(
-        closed.filter(**{f"{column}__in": candidates})
-        .values(column)
-        .annotate(total=Sum(measure))
-        .values_list(column, "total")
-    )
+    if packed is not None:
+        earlier = {key: packed.get(measure, key) for key in candidates}
+    else:
+        earlier = dict(
+            closed.filter(**{f"{column}__in": candidates})
+            .values(column)
+            .annotate(total=Sum(measure))
+            .values_list(column, "total")
+        )
     totals = {key: int(earlier.get(key) or 0) + fresh.get(key, 0) for key in candidates}
     ranked = sorted(((k, t) for k, t in totals.items() if t > 0), key=lambda kt: (-kt[1], kt[0]))
     return ranked[:limit]

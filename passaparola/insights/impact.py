@@ -9,7 +9,14 @@ from django.db.models import Sum
 
 from passaparola.content.models import Post
 from passaparola.insights.dashboard import Figure, headline, period_charts
-from passaparola.insights.figures import Scope, Totals, _closed, _today, breakdown
+from passaparola.insights.figures import (
+    Scope,
+    Totals,
+    breakdown,
+    closed_rows,
+    one_reading,
+    today_groups,
+)
 from passaparola.insights.filters import InsightFilters
 from passaparola.insights.leads import LeadTrace, latest_leads, network_label
 from passaparola.insights.periods import day_start
@@ -76,7 +83,7 @@ def post_rows(scope: Scope) -> list[PostRow]:
     """Return what each post brought in the scope (shares, human clicks, leads), most first."""
     rows: dict[int, PostRow] = {}
     grouped = (
-        _closed(scope)
+        closed_rows(scope)
         .exclude(post__isnull=True)
         .values("post_id")
         .annotate(**{name: Sum(name) for name in _POST_MEASURES})
@@ -89,7 +96,7 @@ def post_rows(scope: Scope) -> list[PostRow]:
             human_clicks=values["human_clicks"] or 0,
             leads=values["leads"] or 0,
         )
-    today = _today(scope)
+    today = today_groups(scope)
     if today is not None:
         for (_person, post_id, _network), figures in today.groups.items():
             if post_id is None:
@@ -101,6 +108,7 @@ def post_rows(scope: Scope) -> list[PostRow]:
     return sorted(kept, key=lambda row: (-row.human_clicks, -row.leads, -row.shares, row.pk))
 
 
+@one_reading()
 def impact_for(person: Person, filters: InsightFilters) -> Impact:
     """Return one person's impact for the period (and the change from the previous one)."""
     period = filters.period

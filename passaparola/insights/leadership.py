@@ -58,6 +58,7 @@ def _teams_for(viewer: Person, scope: Scope) -> set[int] | None:
     return allowed & set(scope.teams) if scope.teams else allowed
 
 
+@figures.one_reading()
 def leadership_figures(scope: Scope, *, viewer: Person) -> Leadership:
     """Return the leadership group's figures for the scope, within the viewer's teams."""
     teams = _teams_for(viewer, scope)
@@ -73,7 +74,7 @@ def leadership_figures(scope: Scope, *, viewer: Person) -> Leadership:
     scope = replace(scope, teams=(), people=tuple(sorted(leaders)))
     per_person: dict[int, Figures] = defaultdict(Figures)
     per_post: dict[int, int] = defaultdict(int)
-    closed = figures._closed(scope)
+    closed = figures.closed_rows(scope)
     for row in closed.values("person_id").annotate(**{name: Sum(name) for name in SUMMED}):
         for name in SUMMED:
             setattr(per_person[row["person_id"]], name, row[name] or 0)
@@ -83,7 +84,7 @@ def leadership_figures(scope: Scope, *, viewer: Person) -> Leadership:
         .annotate(n=Sum("shares"))
     ):
         per_post[shared["post_id"]] += shared["n"]
-    today = figures._today(scope)
+    today = figures.today_groups(scope)
     if today is not None:
         for (person_id, today_post, _network), found in today.groups.items():
             mine = per_person[person_id]

@@ -16,7 +16,7 @@ from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from passaparola.content.models import Post
-from passaparola.insights.figures import Scope, _closed
+from passaparola.insights.figures import Scope, closed_rows, today_groups
 from passaparola.insights.periods import day_start
 from passaparola.insights.scoped import scope_q
 from passaparola.networks.catalogue import NETWORKS
@@ -94,17 +94,17 @@ def lead_counts(scope: Scope) -> tuple[Counter[int], Counter[int], Counter[str],
     networks: Counter[str] = Counter()
     groups = [
         (row["person_id"], row["post_id"], row["network"], row["n"] or 0)
-        for row in _closed(scope)
+        for row in closed_rows(scope)
         .filter(leads__gt=0)
         .values("person_id", "post_id", "network")
         .annotate(n=Sum("leads"))
     ]
-    if _today_in(scope):
+    today = today_groups(scope)  # counted once per page (figures.one_reading)
+    if today is not None:
         groups += [
-            (row["person"], row["post"], row["net"], row["n"])
-            for row in _fresh(scope)
-            .values(person=F("link__person_id"), post=F("link__post_id"), net=F("link__network"))
-            .annotate(n=Count("pk"))
+            (person_id, post_id, network, figures.leads)
+            for (person_id, post_id, network), figures in today.groups.items()
+            if figures.leads
         ]
     total = 0
     for person_id, post_id, network, n in groups:
@@ -134,7 +134,7 @@ def team_counts(scope: Scope) -> dict[int, tuple[str, int]]:
             name, before = counted.get(row["team"], (row["name"], 0))
             counted[row["team"]] = (name, before + (row["n"] or 0))
 
-    add(_closed(scope).filter(leads__gt=0), "person__", Sum("leads"))
+    add(closed_rows(scope).filter(leads__gt=0), "person__", Sum("leads"))
     if _today_in(scope):
         add(_fresh(scope), "link__person__", Count("pk"))
     return counted

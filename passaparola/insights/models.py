@@ -74,3 +74,66 @@ class RollupMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} read up to {self.last_id}"
+
+
+class DayTotal(models.Model):
+    """The whole programme's figures for one day on one network ("" for steps on none).
+
+    The sum of the day's `DailyFigure` rows, kept beside them so that a year of whole-programme
+    totals is a few hundred rows, whatever the number of people and clicks.
+    """
+
+    day = models.DateField()
+    network = models.CharField(max_length=20, blank=True)
+    shares = models.PositiveIntegerField(default=0)
+    human_clicks = models.PositiveIntegerField(default=0)
+    unique_visitors = models.PositiveIntegerField(default=0)
+    bot_visits = models.PositiveIntegerField(default=0)
+    leads = models.PositiveIntegerField(default=0)
+    actions = models.PositiveIntegerField(default=0)
+    points = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily total")
+        verbose_name_plural = _("daily totals")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "network"], name="daytotal_day_network")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.network or '-'}"
+
+
+class Pack(models.Model):
+    """One day's, or one closed month's, figures for every person or every post, packed.
+
+    `data` holds a table of 32-bit integers, compressed: a row per person (or post) and
+    network, with the columns of `insights.packs.COLUMNS`; `networks` names the networks the
+    network column counts from. Whole-programme questions over long periods (who brought the
+    most clicks this year, how many people took part) read one row per month.
+    """
+
+    class Of(models.TextChoices):
+        PERSON = "person", _("person")
+        POST = "post", _("post")
+
+    class Span(models.TextChoices):
+        DAY = "day", _("day")
+        MONTH = "month", _("month")
+
+    of = models.CharField(max_length=6, choices=Of.choices)
+    span = models.CharField(max_length=5, choices=Span.choices)
+    start = models.DateField()  # the day, or the month's first day
+    networks = models.CharField(max_length=500, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("packed figures")
+        verbose_name_plural = _("packed figures")
+        constraints = [
+            models.UniqueConstraint(fields=["of", "span", "start"], name="pack_of_span_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.of} {self.span} {self.start}"

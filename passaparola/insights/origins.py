@@ -118,13 +118,9 @@ class Origins:
         return sum(n for _key, n in self.referrers)
 
 
-def _last_closed(scope: "Scope") -> date:
-    return min(scope.end, timezone.localdate() - timedelta(days=1))
-
-
 def closed_origins(scope: "Scope") -> QuerySet[ClickOrigin]:
     """Return the click origins of the scope's closed days (today is still moving)."""
-    rows = ClickOrigin.objects.filter(day__gte=scope.start, day__lte=_last_closed(scope))
+    rows = ClickOrigin.objects.filter(day__gte=scope.start, day__lte=scope.last_closed)
     return rows.filter(scope_q(scope))
 
 

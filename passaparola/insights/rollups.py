@@ -23,23 +23,12 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from passaparola.activity.models import Activity, Verb
+from passaparola.insights import packs
+from passaparola.insights.measures import Figures, Key
 from passaparola.insights.models import DailyFigure, RolledDay, RollupMark
 from passaparola.recognition.models import PointsEntry
 from passaparola.sharing.models import Share
 from passaparola.tracking.models import Click, ClickRollup, Conversion
-
-Key = tuple[int, int | None, str]  # person, post, network
-
-
-@dataclass
-class Figures:
-    shares: int = 0
-    human_clicks: int = 0
-    unique_visitors: int = 0
-    bot_visits: int = 0
-    leads: int = 0
-    actions: int = 0
-    points: int = 0
 
 
 @dataclass
@@ -148,9 +137,18 @@ def _carry_clicks(found: DayGroups) -> None:
         found.clicks_carried = True
 
 
+def month_closed(first: date) -> bool:
+    """Whether the month starting on `first` is over (its figures can be packed whole)."""
+    return packs.month_end(first) < timezone.localdate()
+
+
 @transaction.atomic
-def rollup_day(day: date) -> int:
-    """Rebuild one day's figures from the raw rows; return how many rows it has now."""
+def rollup_day(day: date, *, month: bool = True) -> int:
+    """Rebuild one day's figures from the raw rows; return how many rows it has now.
+
+    With `month`, a day of a month that is over brings its month's pack up to date too (pass
+    False when rebuilding many days, and pack each month once afterwards).
+    """
     RolledDay.objects.get_or_create(day=day)
     marker = RolledDay.objects.select_for_update().get(day=day)
     found = day_groups(day)
@@ -175,6 +173,9 @@ def rollup_day(day: date) -> int:
         ],
         batch_size=2000,
     )
+    packs.pack_day(day, found.groups)
+    if month and month_closed(packs.month_start(day)):
+        packs.pack_month(packs.month_start(day))
     marker.built_at = timezone.now()
     marker.clicks_carried = found.clicks_carried
     marker.save(update_fields=["built_at", "clicks_carried"])
@@ -186,10 +187,18 @@ def rollup_range(first: date, last: date) -> int:
     days = 0
     day = first
     while day <= last:
-        rollup_day(day)
+        rollup_day(day, month=False)
         days += 1
         day += timedelta(days=1)
+    _pack_months({first + timedelta(days=n) for n in range(days)})
     return days
+
+
+def _pack_months(days: Iterable[date]) -> None:
+    for first in sorted({packs.month_start(day) for day in days}):
+        if month_closed(first):
+            with transaction.atomic():
+                packs.pack_month(first)
 
 
 # Finding the days that changed -------------------------------------------------------------
@@ -244,7 +253,8 @@ def rollup_changed() -> list[date]:
     """Rebuild the days that changed since the last run, then move the marks on."""
     days, new_marks = changed_days()
     for day in sorted(days):
-        rollup_day(day)
+        rollup_day(day, month=False)
+    _pack_months(days)
     for source, last_id in new_marks.items():
         RollupMark.objects.update_or_create(source=source, defaults={"last_id": last_id})
     return sorted(days)

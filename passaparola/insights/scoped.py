@@ -1,6 +1,6 @@
 """The filters of a scope, as a condition on raw rows reached through their short link.
 
-The read model filters its own rows (`figures._closed`); raw rows of today (clicks, leads) and
+The read model filters its own rows (`figures.closed_rows`); raw rows of today (clicks, leads) and
 rows kept per short link's owner, post and network (`origins.ClickOrigin`) take the same
 filters through this one function, so every table on a page counts the same people and posts.
 """

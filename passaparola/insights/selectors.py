@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from passaparola.content.models import Post
-from passaparola.insights.figures import Scope, breakdown, top
+from passaparola.insights.figures import Scope, breakdown, one_reading, top
 from passaparola.lib.charts import Bar, bars, daily_series
 from passaparola.networks.catalogue import NETWORKS
 from passaparola.people.models import Person
@@ -70,6 +70,7 @@ def _summary(scope: Scope, days: int) -> Summary:
     return summary
 
 
+@one_reading()
 def programme_summary(*, days: int = 30) -> Summary:
     """Return the programme's figures for the last `days` days (read model; today live)."""
     scope = _last_days(days)

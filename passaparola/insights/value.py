@@ -26,7 +26,7 @@ from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
-from passaparola.insights.figures import Scope, _closed, _today, breakdown
+from passaparola.insights.figures import Scope, breakdown, closed_rows, today_groups
 from passaparola.insights.rollups import Figures
 from passaparola.networks.catalogue import NETWORKS
 from passaparola.programme.selectors import programme_get, rates_get
@@ -194,7 +194,7 @@ def shares_by_sharer(scope: Scope) -> dict[tuple[int, str], int]:
     size (the others add no impressions), closed days and today alike."""
     found: dict[tuple[int, str], int] = defaultdict(int)
     rows = (
-        _closed(scope)
+        closed_rows(scope)
         .filter(shares__gt=0, person_id__in=audience_people())
         .values("person_id", "network")
         .annotate(total=Sum("shares"))
@@ -202,7 +202,7 @@ def shares_by_sharer(scope: Scope) -> dict[tuple[int, str], int]:
     )
     for person_id, network, total in rows:
         found[(person_id, network)] += total
-    today = _today(scope)
+    today = today_groups(scope)
     if today is not None:
         for (person_id, _post_id, network), figures in today.groups.items():
             if figures.shares and network:

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('content', '0004_digestlog'),
-        ('insights', '0001_daily_figures'),
+        ('insights', '0002_day_totals_and_packs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "axes",
+    "django_countries",  # country names in every language, for where clicks came from
     "passaparola.audit",
     "passaparola.people",
     "passaparola.programme",

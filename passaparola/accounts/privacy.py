@@ -34,6 +34,7 @@ from passaparola.content.models import (
 )
 from passaparola.governance.models import PolicyAcceptance, PolicyVersion
 from passaparola.insights.models import DailyFigure
+from passaparola.insights.origins import ClickOrigin
 from passaparola.invitations.models import ImportJob, Invitation, SignupRequest
 from passaparola.notifications.models import Notification, NotificationPreference
 from passaparola.people.models import LoginCode, Membership, Person, SsoIdentity
@@ -138,6 +139,11 @@ LINKED: dict[str, Linked] = {
     ),
     "insights.DailyFigure.person": Linked(
         "daily_figures", KEPT, why="the programme's daily figures; numbers only, no text"
+    ),
+    "insights.ClickOrigin.person": Linked(
+        "click_origins",
+        KEPT,
+        why="the programme's daily figures of where clicks came from; no visitor detail",
     ),
     "recognition.PointsEntry.person": Linked(
         "points", KEPT, why="the append-only, trigger-protected points ledger"
@@ -465,6 +471,15 @@ def person_export(*, person: Person) -> dict[str, Any]:
             "bot_visits",
             "leads",
             "points",
+        ),
+        "click_origins": _rows(
+            ClickOrigin.objects.filter(person=person).order_by("day", "post_id", "network"),
+            "day",
+            "post_id",
+            "network",
+            "referrer_domain",
+            "country",
+            "human_clicks",
         ),
         "points_totals": _rows(
             PointsTotal.objects.filter(person=person).order_by("period", "start"),

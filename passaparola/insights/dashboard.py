@@ -1,17 +1,21 @@
 """What the programme dashboard shows for a period and filters, read from the read model."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from passaparola.content.models import Post
 from passaparola.insights import packs
 from passaparola.insights.figures import (
     MEASURES,
+    Breakdown,
     Scope,
     Totals,
     breakdown,
@@ -21,8 +25,18 @@ from passaparola.insights.figures import (
     top,
 )
 from passaparola.insights.filters import InsightFilters
+from passaparola.insights.leads import EXPORT_HEADER as LEADS_HEADER
+from passaparola.insights.leads import LeadsSection, export_leads, leads_section
 from passaparola.insights.models import DayTotal, Pack
-from passaparola.insights.privacy import group_size, individuals_visible, own_rows
+from passaparola.insights.origins import (
+    Origins,
+    country_label,
+    export_origins,
+    origins_for,
+    referrer_label,
+)
+from passaparola.insights.periods import day_start
+from passaparola.insights.privacy import group_size, individuals_visible
 from passaparola.insights.value import Estimate, value_for
 from passaparola.lib.charts import Series, SplitChart, TimeChart, split, timeseries
 from passaparola.networks.catalogue import NETWORKS
@@ -38,6 +52,7 @@ HEADLINE = [
     ("leads", _("Leads"), "leads"),
     ("points", _("Points earned"), "points"),
 ]
+ORIGINS_SHOWN = 10  # referrers and countries on the page; the CSV exports have them all
 
 
 @dataclass
@@ -74,27 +89,29 @@ class Dashboard:
     top_people: list[dict[str, object]] = field(default_factory=list)
     top_posts: list[dict[str, object]] = field(default_factory=list)
     estimate: Estimate | None = None
+    leads: LeadsSection | None = None
+    referrers_chart: SplitChart | None = None
+    countries_chart: SplitChart | None = None
 
 
-@one_reading()
-def dashboard_for(filters: InsightFilters, viewer: Person) -> Dashboard:
-    """Everything the dashboard page shows to this viewer, for these filters.
-
-    In privacy mode, a group below the minimum size shows the viewer no one's figures but
-    their own (insights/privacy.py); the totals stay.
-    """
-    scope = scope_of(filters)
-    result = breakdown(scope)
-    previous = breakdown(scope_of(filters, previous=True)).totals if filters.previous else None
-    figures = [
+def headline(
+    result: Totals, previous: Totals | None, *, keys: Sequence[str] | None = None
+) -> list[Figure]:
+    """Return the headline figures (those named by `keys`, or all), with their change."""
+    return [
         Figure(
             key=key,
             label=str(label),
-            value=getattr(result.totals, name),
+            value=getattr(result, name),
             previous=getattr(previous, name) if previous else None,
         )
         for key, label, name in HEADLINE
+        if keys is None or key in keys
     ]
+
+
+def period_charts(result: Breakdown, scope: Scope) -> tuple[TimeChart, TimeChart, SplitChart]:
+    """Return the shares and clicks per day (bots apart) and the clicks split by network."""
     end = min(scope.end, timezone.localdate())
     rows = sorted(result.per_day.items())
     shares_chart = timeseries(
@@ -121,32 +138,75 @@ def dashboard_for(filters: InsightFilters, viewer: Person) -> Dashboard:
         ),
         title=_("Human clicks by network"),
     )
-    people = own_rows(
-        viewer,
-        top(scope, "person"),
-        group_size=group_size(filters.team_ids or None),
-        person_of=lambda row: row[0],
+    return shares_chart, clicks_chart, networks_chart
+
+
+def origin_charts(origins: Origins) -> tuple[SplitChart, SplitChart]:
+    """Return the top referrer domains and countries of human clicks, the rest as "Others"."""
+
+    def chart(
+        ranked: list[tuple[str, int]], label: Callable[[str], str], title: Promise
+    ) -> SplitChart:
+        shown = [(key, label(key), n) for key, n in ranked[:ORIGINS_SHOWN]]
+        rest = sum(n for _key, n in ranked[ORIGINS_SHOWN:])
+        return split(shown, title=title, css="series-b", rest=("*", gettext("Others"), rest))
+
+    return (
+        chart(origins.referrers, referrer_label, _("Human clicks by referrer")),
+        chart(origins.countries, country_label, _("Human clicks by country")),
     )
+
+
+@one_reading()
+def dashboard_for(filters: InsightFilters, viewer: Person) -> Dashboard:
+    """Everything the dashboard page shows to this viewer, for these filters.
+
+    In privacy mode, a group below the minimum size shows the viewer no one's figures but
+    their own (insights/privacy.py); the totals stay.
+    """
+    scope = scope_of(filters)
+    result = breakdown(scope)
+    previous = breakdown(scope_of(filters, previous=True)).totals if filters.previous else None
+    shares_chart, clicks_chart, networks_chart = period_charts(result, scope)
+    individuals = individuals_visible(viewer, group_size(filters.team_ids or None))
+    people = top(scope, "person")
+    if not individuals:
+        people = [(pk, n) for pk, n in people if pk == viewer.pk]
     names = dict(Person.objects.filter(pk__in=[pk for pk, _n in people]).values_list("pk", "name"))
     posts = top(scope, "post")
     titles = dict(Post.objects.filter(pk__in=[pk for pk, _n in posts]).values_list("pk", "title"))
+    referrers_chart, countries_chart = origin_charts(origins_for(scope))
     return Dashboard(
         filters=filters,
         totals=result.totals,
-        figures=figures,
+        figures=headline(result.totals, previous),
         shares_chart=shares_chart,
         clicks_chart=clicks_chart,
         networks_chart=networks_chart,
         top_people=[{"pk": pk, "name": names.get(pk, ""), "human_clicks": n} for pk, n in people],
         top_posts=[{"pk": pk, "title": titles.get(pk, ""), "human_clicks": n} for pk, n in posts],
         estimate=value_for(scope, by_network=result.by_network),
+        leads=leads_section(scope, viewer=viewer, individuals=individuals),
+        referrers_chart=referrers_chart,
+        countries_chart=countries_chart,
     )
 
 
 # The tables behind the page, as CSV downloads.
 
-EXPORT_TABLES = ("days", "networks", "people", "posts")
+EXPORT_TABLES = (
+    "days",
+    "networks",
+    "people",
+    "posts",
+    "teams",
+    "leads",
+    "referrers",
+    "countries",
+)
 _HEADER = ["shares", "human clicks", "unique visitors", "bot visits", "leads", "actions", "points"]
+# Tables about individuals, which privacy mode narrows to the viewer's own rows.
+_PERSONAL = ("people", "leads")
 
 
 def export_rows(
@@ -154,13 +214,41 @@ def export_rows(
 ) -> tuple[Sequence[object], Iterator[Any]]:
     """The header and the rows of one table of the dashboard, read lazily (for streaming)."""
     scope = scope_of(filters)
-    rows = closed_rows(scope)  # closed days: an export is a record, today is still moving
-    visible = individuals_visible(viewer, group_size(filters.team_ids or None))
-    if table == "people" and not visible:
+    # Closed days: an export is a record, today is still moving.
+    individuals = table not in _PERSONAL or individuals_visible(
+        viewer, group_size(filters.team_ids or None)
+    )
+    if table == "leads":
+        since = day_start(scope.start)
+        until = day_start(min(scope.end + timedelta(days=1), timezone.localdate()))
+        person = None if individuals else viewer  # privacy mode: one's own leads only
+        return LEADS_HEADER, export_leads(scope, since=since, until=until, person=person)
+    if table == "referrers":
+        return ["referrer domain", "human clicks"], export_origins(scope, "referrer")
+    if table == "countries":
+        return ["country code", "country", "human clicks"], export_origins(scope, "country")
+    rows = closed_rows(scope)
+    if not individuals:
         rows = rows.filter(person=viewer)  # privacy mode: one's own row only
-    elif scope.programme_wide:
+    elif scope.programme_wide and table != "teams":
         return _programme_rows(scope, table)
     sums = {name: Sum(name) for name in MEASURES}
+    if table == "teams":
+        # A person's figures count for each of their teams; with a team filter, those teams.
+        team = "person__memberships__team_id"
+        if scope.teams:
+            rows = rows.filter(**{f"{team}__in": scope.teams})
+        else:
+            rows = rows.filter(**{f"{team}__isnull": False})
+        grouped = (
+            rows.values(team=F(team), name=F("person__memberships__team__name"))
+            .annotate(**sums)
+            .order_by("name", "team")
+        )
+        return ["team id", "team", *_HEADER], (
+            [row["team"], row["name"], *(row[m] for m in MEASURES)]
+            for row in grouped.iterator(chunk_size=2000)
+        )
     if table == "days":
         grouped = rows.values("day").annotate(**sums).order_by("day")
         return ["day", *_HEADER], (

@@ -22,20 +22,65 @@ from passaparola.people.http import AuthedRequest
 from passaparola.people.models import Membership, Person, Team
 
 # The names each filter has in the address; the same on every insights page.
-PARAMS = ("period", "start", "end", "compare", "team", "network", "topic", "type", "post", "person")
+PERIOD_PARAMS = ("period", "start", "end", "compare")
+PARAMS = (*PERIOD_PARAMS, "team", "network", "topic", "type", "post", "person")
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class InsightFilterForm(forms.Form):
-    """Period, comparison and filters of an insights page (a GET form)."""
+class PeriodForm(forms.Form):
+    """The period and the comparison of an insights page (a GET form): one person's impact."""
 
     period = forms.ChoiceField(label=_("Period"), required=False)
     start = DayField(label=_("From"), required=False, widget=DateInput)
     end = DayField(label=_("To"), required=False, widget=DateInput)
     compare = forms.BooleanField(label=_("Compare with the previous period"), required=False)
+
+    # Whose figures the page may count: None for everyone (a period alone filters nobody out).
+    teams: frozenset[int] | None = None
+    post_title = ""
+    person_name = ""
+
+    def __init__(self, data: Any = None, *, today: Any = None) -> None:
+        super().__init__(data)
+        self.today = today
+        cast(forms.ChoiceField, self.fields["period"]).choices = [
+            *((key, label) for key, label in periods.PRESETS.items()),
+            (periods.CUSTOM, periods.CUSTOM_LABEL),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        key = data.get("period") or (periods.CUSTOM if start or end else periods.DEFAULT)
+        if key == periods.CUSTOM:
+            if "start" in self.errors or "end" in self.errors:
+                data["period"] = ""
+            elif start is None or end is None:
+                self.add_error("end" if start else "start", _("Choose both days of the range."))
+                data["period"] = ""
+            else:
+                try:
+                    data["custom"] = periods.custom(start, end)
+                except ValidationError as error:
+                    self.add_error("end", error)
+                    data["period"] = ""
+        return data
+
+    def chosen_period(self) -> Period:
+        """Return the period asked for, or the default one when that was not valid."""
+        data = getattr(self, "cleaned_data", {})
+        if data.get("custom") is not None:
+            return cast(Period, data["custom"])
+        key = data.get("period")
+        return periods.preset(key if key in periods.PRESETS else periods.DEFAULT, today=self.today)
+
+
+class InsightFilterForm(PeriodForm):
+    """Period, comparison and filters of an insights page (a GET form)."""
+
     team = IdField(label=_("Team"), required=False, widget=forms.Select)
     network = forms.ChoiceField(label=_("Network"), required=False)
     topic = IdField(label=_("Topic"), required=False, widget=forms.Select)
@@ -46,21 +91,14 @@ class InsightFilterForm(forms.Form):
     def __init__(
         self, data: Any = None, *, teams: frozenset[int] | None = None, today: Any = None
     ) -> None:
-        super().__init__(data)
+        super().__init__(data, today=today)
         # None: the whole programme; a set: a team lead, who reads only the teams they lead.
         self.teams = teams
-        self.today = today
-        self.post_title = ""
-        self.person_name = ""
         team_rows = Team.objects.order_by("name").values_list("pk", "name")
         if teams is not None:
             team_rows = team_rows.filter(pk__in=teams)
         all_teams = _("All my teams") if teams is not None else _("All teams")
         self.fields["team"].widget.choices = [("", all_teams), *team_rows]
-        self._choices("period").choices = [
-            *((key, label) for key, label in periods.PRESETS.items()),
-            (periods.CUSTOM, periods.CUSTOM_LABEL),
-        ]
         self._choices("network").choices = [
             ("", _("All networks")),
             *((key, network.label) for key, network in NETWORKS.items()),
@@ -110,32 +148,6 @@ class InsightFilterForm(forms.Form):
             self.person_name = name
         return person
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        key = data.get("period") or (periods.CUSTOM if start or end else periods.DEFAULT)
-        if key == periods.CUSTOM:
-            if "start" in self.errors or "end" in self.errors:
-                data["period"] = ""
-            elif start is None or end is None:
-                self.add_error("end" if start else "start", _("Choose both days of the range."))
-                data["period"] = ""
-            else:
-                try:
-                    data["custom"] = periods.custom(start, end)
-                except ValidationError as error:
-                    self.add_error("end", error)
-                    data["period"] = ""
-        return data
-
-    def chosen_period(self) -> Period:
-        """Return the period asked for, or the default one when that was not valid."""
-        data = getattr(self, "cleaned_data", {})
-        if data.get("custom") is not None:
-            return cast(Period, data["custom"])
-        key = data.get("period")
-        return periods.preset(key if key in periods.PRESETS else periods.DEFAULT, today=self.today)
-
 
 @dataclass(frozen=True)
 class InsightFilters:
@@ -155,7 +167,7 @@ class InsightFilters:
     person_ids: tuple[int, ...] = ()
     # True for a team lead: the page counts only their teams' people.
     team_lead_view: bool = False
-    form: InsightFilterForm | None = field(default=None, compare=False, repr=False)
+    form: PeriodForm | None = field(default=None, compare=False, repr=False)
 
     @property
     def query(self) -> str:
@@ -217,7 +229,7 @@ class InsightFilters:
         }
 
 
-def filters_from_form(form: InsightFilterForm) -> InsightFilters:
+def filters_from_form(form: PeriodForm) -> InsightFilters:
     """Return the filters of a form, leaving out every value it refused."""
     # Run the checks; a form with errors keeps, in cleaned_data, the values it accepted.
     form.is_valid()
@@ -253,3 +265,12 @@ def filters_from_request(request: AuthedRequest) -> InsightFilters:
     data = {name: request.GET[name] for name in PARAMS if name in request.GET}
     form = InsightFilterForm(data or None, teams=teams)
     return filters_from_form(form)
+
+
+def period_from_request(request: AuthedRequest) -> InsightFilters:
+    """Return the period (and comparison) a person's impact page was asked for.
+
+    Only the period: the page is about one person, whom the view has already checked.
+    """
+    data = {name: request.GET[name] for name in PERIOD_PARAMS if name in request.GET}
+    return filters_from_form(PeriodForm(data or None))

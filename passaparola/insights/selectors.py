@@ -86,17 +86,3 @@ def programme_summary(*, days: int = 30) -> Summary:
         {"pk": pk, "name": names.get(pk, ""), "human_clicks": n} for pk, n in people
     ]
     return summary
-
-
-@one_reading()
-def person_summary(person: Person, *, days: int = 30) -> Summary:
-    """Return one person's own impact over the last `days` days."""
-    scope = _last_days(days, people=(person.pk,))
-    summary = _summary(scope, days)
-    summary.active_people = 0  # a figure about the programme, not about one person
-    posts = top(scope, "post")
-    titles = dict(Post.objects.filter(pk__in=[pk for pk, _ in posts]).values_list("pk", "title"))
-    summary.top_posts = [
-        {"post_id": pk, "title": titles.get(pk, ""), "human_clicks": n} for pk, n in posts
-    ]
-    return summary

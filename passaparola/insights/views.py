@@ -8,11 +8,15 @@ from passaparola.insights.at_risk import at_risk_details, at_risk_rows
 from passaparola.insights.dashboard import EXPORT_TABLES, dashboard_for, export_rows
 from passaparola.insights.exports import export_csv
 from passaparola.insights.figures import scope_of
-from passaparola.insights.filters import filters_from_request
+from passaparola.insights.filters import filters_from_request, period_from_request
+from passaparola.insights.impact import impact_for
 from passaparola.insights.leadership import leadership_figures
 from passaparola.insights.privacy import group_size, individuals_visible
-from passaparola.insights.selectors import person_summary
-from passaparola.people.access import access_at_risk_teams, access_person_by_person
+from passaparola.people.access import (
+    access_at_risk_teams,
+    access_person_by_person,
+    insight_teams_for,
+)
 from passaparola.people.http import AuthedRequest
 from passaparola.programme.selectors import programme_get
 from passaparola.recognition.selectors import points_total, rank_of
@@ -50,12 +54,22 @@ def dashboard_export(request: AuthedRequest, table: str) -> StreamingHttpRespons
 
 @login_required
 def impact(request: AuthedRequest, person_id: int | None = None) -> HttpResponse:
-    """What one person's sharing brought; their own page, or one they may read."""
-    person = request.user if person_id is None else access_person_by_person(request.user, person_id)
+    """What one person's sharing brought in a period; their own page, or one they may read.
+
+    In privacy mode, someone who may not see individuals in the group they read gets a 404.
+    """
+    viewer = request.user
+    person = viewer if person_id is None else access_person_by_person(viewer, person_id)
+    if person.pk != viewer.pk and not individuals_visible(
+        viewer, group_size(insight_teams_for(viewer))
+    ):
+        raise Http404
+    filters = period_from_request(request)
     context = {
         "person": person,
-        "is_self": person.pk == request.user.pk,
-        "summary": person_summary(person, days=30),
+        "is_self": person.pk == viewer.pk,
+        "filters": filters,
+        "impact": impact_for(person, filters),
         "points_all_time": points_total(person),
         "rank": rank_of(person, days=30),
     }

@@ -662,18 +662,25 @@ def _share(value: int, total: int) -> str:
 
 
 def split(
-    items: Iterable[tuple[str, str | Promise, int]], *, title: str | Promise, css: str = "series-a"
+    items: Iterable[tuple[str, str | Promise, int]],
+    *,
+    title: str | Promise,
+    css: str = "series-a",
+    rest: tuple[str, str | Promise, int] | None = None,
 ) -> SplitChart:
     """Lay out (key, label, value) items as horizontal bars, largest first, with their shares.
 
-    Items with nothing are left out; bars are scaled to the largest value.
+    Items with nothing are left out; bars are scaled to the largest value. `rest` (the items
+    not listed, added up) comes last, whatever its size.
     """
     kept = sorted(
         ((key, str(label), int(value)) for key, label, value in items if value > 0),
         key=lambda item: (-item[2], item[1]),
     )
+    if rest is not None and rest[2] > 0:
+        kept.append((rest[0], str(rest[1]), int(rest[2])))
     total = sum(value for _key, _label, value in kept)
-    peak = kept[0][2] if kept else 1
+    peak = max((value for _key, _label, value in kept), default=1)
     rows = []
     for index, (key, label, value) in enumerate(kept):
         share = _share(value, total)

@@ -24,6 +24,7 @@ from passaparola.content.models import (
     Topic,
 )
 from passaparola.governance.services import policy_accept, policy_publish
+from passaparola.insights.origins import ClickOrigin
 from passaparola.insights.selectors import programme_summary
 from passaparola.invitations.models import Invitation
 from passaparola.notifications.models import NotificationPreference
@@ -268,6 +269,15 @@ class CoverageTests(PrivacyTestCase):
         Kudos.objects.create(sender=self.alice, recipient=self.bob, message="Thanks, Bob")
         Suggestion.objects.create(person=self.alice, url="https://example.com/a", text="Read it")
         self.alice.groups.add(Group.objects.create(name="Helpers"))
+        ClickOrigin.objects.create(
+            day=now.date(),
+            person=self.alice,
+            post=self.post,
+            network="linkedin",
+            referrer_domain="www.linkedin.com",
+            country="IT",
+            human_clicks=3,
+        )
         native = share_create(person=self.alice, post=self.post, network="mastodon", text="Hi")
         ShareEngagement.objects.create(
             share=native,

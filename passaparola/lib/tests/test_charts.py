@@ -377,6 +377,13 @@ class SplitTests(SimpleTestCase):
         self.assertEqual(chart.rows[1].share, "<1%")
         self.assertEqual(chart.rows[1].width, "0.5%")
 
+    def test_the_rest_comes_last_whatever_its_size_and_counts_in_the_shares(self) -> None:
+        chart = split([("a", "A", 3), ("b", "B", 1)], title="Human clicks", rest=("*", "Others", 6))
+        self.assertEqual([row.label for row in chart.rows], ["A", "B", "Others"])
+        self.assertEqual([row.share for row in chart.rows], ["30%", "10%", "60%"])
+        self.assertEqual(chart.rows[2].width, "100%")
+        self.assertEqual(len(split([("a", "A", 3)], title="x", rest=("*", "Others", 0)).rows), 1)
+
     def test_nothing_to_split_is_empty(self) -> None:
         self.assertTrue(split([], title="Human clicks").empty)
         self.assertTrue(split([("x", "X", 0)], title="Human clicks").empty)

@@ -16,6 +16,14 @@ CURRENCIES = (
 MAX_RATE = decimal.Decimal("100000")
 
 
+class ReportCadence(models.TextChoices):
+    """How often the leadership report goes out (insights/report.py)."""
+
+    MONTHLY = "monthly", _("Every month")
+    QUARTERLY = "quarterly", _("Every quarter")
+    OFF = "off", _("Not emailed")
+
+
 class Programme(models.Model):
     """The one advocacy programme this installation runs: branding and rules."""
 
@@ -105,6 +113,17 @@ class Programme(models.Model):
         default=5,
         validators=[MinValueValidator(2), MaxValueValidator(100)],
         help_text=_("The fewest people a group needs before individual figures show (2 to 100)."),
+    )
+    # The leadership report: which period it covers, and whether it is emailed at all.
+    report_cadence = models.CharField(
+        _("leadership report"),
+        max_length=10,
+        choices=ReportCadence.choices,
+        default=ReportCadence.MONTHLY,
+        help_text=_(
+            "Emailed to leadership viewers and programme managers on the first day of each "
+            "month or quarter, with the figures of the one just closed."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -20,6 +20,10 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
+# WeasyPrint warns about every rule of app.css it has no use for (hover, SVG fills, screen
+# widths) on every render; what matters here, a refused address, is logged below.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("weasyprint.progress").setLevel(logging.ERROR)
 
 TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2"}
 
@@ -46,6 +50,13 @@ class PlatformFetcher(URLFetcher):
         self.resources = resources
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        try:
+            return self._fetch(url)
+        except ValueError:
+            logger.warning("the report's PDF does not fetch %s", url[:200])
+            raise
+
+    def _fetch(self, url: str) -> URLFetcherResponse:
         parts = urlsplit(url)
         origin = urlsplit(settings.SITE_URL)
         if (parts.scheme, parts.netloc) != (origin.scheme, origin.netloc):

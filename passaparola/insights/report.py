@@ -45,8 +45,8 @@ TOP = 5
 # `?quarter=2026-Q3`); with none, the last closed period of the programme's cadence.
 PARAMS = ("period", "month", "quarter")
 LAST_MONTH, LAST_QUARTER = "last-month", "last-quarter"
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+_QUARTER = re.compile(r"^([0-9]{4})-[Qq]([1-4])$")
 
 # The key figures, in the order shown: (key, label, the Totals attribute).
 KEY_FIGURES: list[tuple[str, str | Promise, str]] = [

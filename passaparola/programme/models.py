@@ -1,7 +1,9 @@
 import decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour such as #1f6feb."))
@@ -184,3 +186,26 @@ class NetworkRate(models.Model):
 
     def __str__(self) -> str:
         return self.network
+
+
+class ReportDelivery(models.Model):
+    """One leadership report emailed to one person: the row is the claim that sends it once.
+
+    Written only through `services.report_delivery_claim` and friends, called by the worker
+    that sends the report (insights/report_mail.py); a failed send removes its row again.
+    """
+
+    period = models.CharField(max_length=10)  # "2026-11" for a month, "2026-Q4" for a quarter
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("leadership report sent")
+        verbose_name_plural = _("leadership reports sent")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "person"], name="one_report_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} to {self.person_id}"

@@ -8,6 +8,7 @@ file outside the static files.
 
 import logging
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -76,9 +77,16 @@ class PlatformFetcher(URLFetcher):
 def pdf_from_html(html: str, *, resources: Mapping[str, tuple[bytes, str]] | None = None) -> bytes:
     """Return the page as PDF bytes; links resolve against SITE_URL and only to our files.
 
-    `resources` serves generated files by path (such as the programme's brand.css).
+    `resources` serves generated files by path (such as the programme's brand.css). The same
+    page is drawn once: every leadership viewer reading one language usually gets the same
+    report, and drawing takes most of a second.
     """
-    fetcher = PlatformFetcher(resources or {})
+    return _drawn(html, tuple(sorted((path, *found) for path, found in (resources or {}).items())))
+
+
+@lru_cache(maxsize=8)
+def _drawn(html: str, resources: tuple[tuple[str, bytes, str], ...]) -> bytes:
+    fetcher = PlatformFetcher({path: (body, kind) for path, body, kind in resources})
     document = HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=fetcher)
     pdf = document.write_pdf()
     assert pdf is not None

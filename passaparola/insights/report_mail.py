@@ -52,9 +52,7 @@ def report_due(now: datetime | None = None) -> Period | None:
         return None
     now = now or timezone.now()
     period = closed_period(cadence, today=timezone.localdate(now))
-    opens = timezone.make_aware(
-        datetime.combine(period.end + timedelta(days=1), time(REPORT_HOUR))
-    )
+    opens = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time(REPORT_HOUR)))
     return period if opens <= now < opens + timedelta(days=LATE_DAYS) else None
 
 

@@ -4,6 +4,9 @@ WeasyPrint loads what a page links to (stylesheets, images) through a URL fetche
 the platform's own static files and the few generated files it is handed, read from disk or
 memory, and refuses every other address: rendering a report never reaches the network, nor a
 file outside the static files.
+
+Importing WeasyPrint takes most of a second: only the code that draws a PDF imports this
+module, when it draws one (insights/report.py).
 """
 
 import logging
@@ -17,14 +20,17 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-logger = logging.getLogger(__name__)
-# WeasyPrint warns about every rule of app.css it has no use for (hover, SVG fills, screen
-# widths) on every render; what matters here, a refused address, is logged below.
+# WeasyPrint reports progress as it loads and warns about every rule of app.css it has no use
+# for (hover, SVG fills, screen widths) on every render; what matters here, a refused
+# address, is logged by the fetcher below.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("weasyprint.progress").setLevel(logging.ERROR)
+
+from weasyprint import HTML  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+logger = logging.getLogger(__name__)
 
 TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2"}
 

@@ -27,7 +27,6 @@ from django.utils.translation import gettext_lazy as _
 from passaparola.content.models import Post
 from passaparola.insights.figures import Scope, Totals, breakdown, top
 from passaparola.insights.leadership import Leadership, leadership_figures
-from passaparola.insights.pdf import pdf_from_html
 from passaparola.insights.periods import LAST_MONTH as LAST_MONTH_PRESET
 from passaparola.insights.periods import LAST_QUARTER as LAST_QUARTER_PRESET
 from passaparola.insights.periods import MONTH, QUARTER, Period, preset
@@ -307,6 +306,10 @@ def neighbours(period: Period, *, today: date | None = None) -> tuple[Period | N
 
 def report_pdf(report: Report, *, programme: Programme, made_at: datetime) -> bytes:
     """Return the report as a PDF, drawn from the page's own template in the active language."""
+    # Here, not at the top: WeasyPrint takes most of a second to import, and every process
+    # (web, worker, each manage.py command) would pay for it at start.
+    from passaparola.insights.pdf import pdf_from_html
+
     brand = reverse("programme:brand_css")
     context = {
         "report": report,

@@ -135,7 +135,7 @@ def at_risk(request: AuthedRequest) -> HttpResponse:
     return render(request, "insights/at_risk.html", context)
 
 
-def _report_context(request: AuthedRequest, report: Report, error: str) -> dict[str, object]:
+def _report_context(report: Report, error: str) -> dict[str, object]:
     older, newer = neighbours(report.period)
     return {"report": report, "older": older, "newer": newer, "error": error}
 
@@ -162,7 +162,7 @@ def _report_asked(request: AuthedRequest) -> tuple[Report, str, frozenset[int] |
 def report(request: AuthedRequest) -> HttpResponse:
     """The leadership report of a month or quarter, laid out for the screen and for paper."""
     found, error, _teams = _report_asked(request)
-    context = _report_context(request, found, error)
+    context = _report_context(found, error)
     return render(request, "insights/report.html", context, status=400 if error else 200)
 
 
@@ -171,7 +171,7 @@ def report_pdf_view(request: AuthedRequest) -> HttpResponse:
     """The same report as a PDF download (audited); a wrong period gets the page and its error."""
     found, error, teams = _report_asked(request)
     if error:
-        context = _report_context(request, found, error)
+        context = _report_context(found, error)
         return render(request, "insights/report.html", context, status=400)
     pdf = report_pdf(found, programme=programme_get(), made_at=timezone.now())
     report_export_record(viewer=request.user, period=found.period, teams=teams)

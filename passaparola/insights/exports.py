@@ -10,6 +10,7 @@ from django.http import StreamingHttpResponse
 
 from passaparola.audit.services import audit_record
 from passaparola.insights.filters import InsightFilters
+from passaparola.insights.periods import Period
 from passaparola.lib.csv_export import csv_response
 from passaparola.people.models import Person
 
@@ -35,3 +36,23 @@ def export_csv(
     period = filters.period
     filename = f"{page}-{table}-{period.start.isoformat()}-{period.end.isoformat()}.csv"
     return csv_response(rows, header=header, filename=filename, bom=excel)
+
+
+def report_export_record(*, viewer: Person, period: Period, teams: frozenset[int] | None) -> None:
+    """Record in the audit log that the viewer downloaded a leadership report as a PDF."""
+    audit_record(
+        actor=viewer,
+        action="insights.exported",
+        target_type="insights",
+        target_id="report.pdf",
+        changes={
+            "page": "report",
+            "table": "pdf",
+            "filters": {
+                "period": period.key,
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+                "teams": sorted(teams) if teams is not None else None,
+            },
+        },
+    )

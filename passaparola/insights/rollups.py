@@ -26,6 +26,7 @@ from passaparola.activity.models import Activity, Verb
 from passaparola.insights import packs
 from passaparola.insights.measures import Figures, Key
 from passaparola.insights.models import DailyFigure, RolledDay, RollupMark
+from passaparola.insights.origins import rollup_origins
 from passaparola.recognition.models import PointsEntry
 from passaparola.sharing.models import Share
 from passaparola.tracking.models import Click, ClickRollup, Conversion
@@ -174,6 +175,7 @@ def rollup_day(day: date, *, month: bool = True) -> int:
         batch_size=2000,
     )
     packs.pack_day(day, found.groups)
+    rollup_origins(day)
     if month and month_closed(packs.month_start(day)):
         packs.pack_month(packs.month_start(day))
     marker.built_at = timezone.now()

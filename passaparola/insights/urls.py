@@ -5,6 +5,8 @@ from passaparola.insights import views
 app_name = "insights"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/report/", views.report, name="report"),
+    path("dashboard/report.pdf", views.report_pdf_view, name="report_pdf"),
     path("dashboard/<slug:table>.csv", views.dashboard_export, name="dashboard_export"),
     path("dashboard/adoption/", views.adoption_view, name="adoption"),
     path("dashboard/adoption/<slug:table>.csv", views.adoption_export, name="adoption_export"),

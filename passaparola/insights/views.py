@@ -1,19 +1,31 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from passaparola.insights.adoption import TABLES, adoption, table_rows
 from passaparola.insights.at_risk import at_risk_details, at_risk_rows
 from passaparola.insights.dashboard import EXPORT_TABLES, dashboard_for, export_rows
-from passaparola.insights.exports import export_csv
+from passaparola.insights.exports import export_csv, report_export_record
 from passaparola.insights.figures import scope_of
 from passaparola.insights.filters import filters_from_request, period_from_request
 from passaparola.insights.impact import impact_for
 from passaparola.insights.leadership import leadership_figures
 from passaparola.insights.privacy import group_size, individuals_visible
+from passaparola.insights.report import (
+    Report,
+    closed_period,
+    neighbours,
+    period_from,
+    report_filename,
+    report_for,
+    report_pdf,
+)
 from passaparola.people.access import (
     access_at_risk_teams,
+    access_insights_by_person,
     access_person_by_person,
     insight_teams_for,
 )
@@ -132,3 +144,48 @@ def at_risk(request: AuthedRequest) -> HttpResponse:
         "individuals_hidden": hidden,
     }
     return render(request, "insights/at_risk.html", context)
+
+
+def _report_context(report: Report, error: str) -> dict[str, object]:
+    older, newer = neighbours(report.period)
+    return {"report": report, "older": older, "newer": newer, "error": error}
+
+
+def _report_asked(request: AuthedRequest) -> tuple[Report, str, frozenset[int] | None]:
+    """The report a request asks for, what was wrong with the address, and the teams covered.
+
+    Managers, editors and leadership viewers read the whole programme, a team lead their own
+    teams; anyone else gets a 404. A period the address gets wrong is named in the error, and
+    the last closed one is shown instead.
+    """
+    teams = access_insights_by_person(request.user)
+    cadence = programme_get().report_cadence
+    error = ""
+    try:
+        period = period_from(request.GET, cadence=cadence)
+    except ValidationError as refused:
+        error = refused.messages[0]
+        period = closed_period(cadence)
+    return report_for(period, viewer=request.user, teams=teams), error, teams
+
+
+@login_required
+def report(request: AuthedRequest) -> HttpResponse:
+    """The leadership report of a month or quarter, laid out for the screen and for paper."""
+    found, error, _teams = _report_asked(request)
+    context = _report_context(found, error)
+    return render(request, "insights/report.html", context, status=400 if error else 200)
+
+
+@login_required
+def report_pdf_view(request: AuthedRequest) -> HttpResponse:
+    """The same report as a PDF download (audited); a wrong period gets the page and its error."""
+    found, error, teams = _report_asked(request)
+    if error:
+        context = _report_context(found, error)
+        return render(request, "insights/report.html", context, status=400)
+    pdf = report_pdf(found, programme=programme_get(), made_at=timezone.now())
+    report_export_record(viewer=request.user, period=found.period, teams=teams)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(found)}"'
+    return response

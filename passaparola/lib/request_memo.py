@@ -28,7 +28,7 @@ def once_per_request(key: str) -> Callable[[Callable[[], T]], Callable[[], T]]:
                 return function()
             if key not in memo:
                 memo[key] = function()
-            return copy.copy(memo[key])  # type: ignore[no-any-return]
+            return copy.copy(memo[key])
 
         return memoised
 

@@ -1,6 +1,7 @@
 """The one way the platform sends an email: branded, in the reader's language, and with a
 one-click unsubscribe when the email is of a kind people may turn off."""
 
+from collections.abc import Sequence
 from email.utils import formataddr, parseaddr
 from typing import Any
 
@@ -59,12 +60,14 @@ def email_send(
     language: str = "",
     kind: str | None = None,
     connection: BaseEmailBackend | None = None,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
 ) -> None:
     """Render `<template>_subject.txt`, `.txt` and `.html` in the reader's language and send
     them to a person, or to a bare address (`to`, read in `language`) that has no account yet.
 
     An email of an optional `kind` (EmailKind, for a person only) carries List-Unsubscribe and
-    List-Unsubscribe-Post (RFC 8058). Sending errors are raised for the caller to handle.
+    List-Unsubscribe-Post (RFC 8058). `attachments` are (file name, content, MIME type).
+    Sending errors are raised for the caller to handle.
     """
     if (person is None) == (not to):
         raise ValueError("email_send needs either a person or an address")
@@ -104,4 +107,6 @@ def email_send(
         connection=connection,
     )
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     message.send()

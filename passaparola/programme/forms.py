@@ -160,7 +160,7 @@ class RatesForm(forms.Form):
 
 
 class InsightSettingsForm(forms.ModelForm):
-    """When someone counts as at risk, and privacy mode for small groups."""
+    """When someone counts as at risk, privacy mode for small groups, the leadership report."""
 
     class Meta:
         model = Programme
@@ -170,4 +170,5 @@ class InsightSettingsForm(forms.ModelForm):
             "at_risk_quiet_days",
             "privacy_mode",
             "privacy_min_group_size",
+            "report_cadence",
         ]

@@ -1,8 +1,10 @@
 import decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from passaparola.lib.request_memo import forget
@@ -17,6 +19,14 @@ CURRENCIES = (
 # High enough for a click or a thousand impressions in any of those currencies, low enough to
 # catch a slip of the keyboard.
 MAX_RATE = decimal.Decimal("100000")
+
+
+class ReportCadence(models.TextChoices):
+    """How often the leadership report goes out (insights/report.py)."""
+
+    MONTHLY = "monthly", _("Every month")
+    QUARTERLY = "quarterly", _("Every quarter")
+    OFF = "off", _("Not emailed")
 
 
 class Programme(models.Model):
@@ -109,6 +119,17 @@ class Programme(models.Model):
         validators=[MinValueValidator(2), MaxValueValidator(100)],
         help_text=_("The fewest people a group needs before individual figures show (2 to 100)."),
     )
+    # The leadership report: which period it covers, and whether it is emailed at all.
+    report_cadence = models.CharField(
+        _("leadership report"),
+        max_length=10,
+        choices=ReportCadence.choices,
+        default=ReportCadence.MONTHLY,
+        help_text=_(
+            "Emailed to leadership viewers and programme managers on the first day of each "
+            "month or quarter, with the figures of the one just closed."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -172,3 +193,26 @@ class NetworkRate(models.Model):
 
     def __str__(self) -> str:
         return self.network
+
+
+class ReportDelivery(models.Model):
+    """One leadership report emailed to one person: the row is the claim that sends it once.
+
+    Written only through `services.report_delivery_claim` and friends, called by the worker
+    that sends the report (insights/report_mail.py); a failed send removes its row again.
+    """
+
+    period = models.CharField(max_length=10)  # "2026-11" for a month, "2026-Q4" for a quarter
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("leadership report sent")
+        verbose_name_plural = _("leadership reports sent")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "person"], name="one_report_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} to {self.person_id}"

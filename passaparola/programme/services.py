@@ -3,13 +3,14 @@
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from passaparola.audit.services import audit_record, diff
 from passaparola.lib.files import file_delete_on_commit
 from passaparola.lib.models import fields_save
 from passaparola.people.models import Person
-from passaparola.programme.models import NetworkRate, Programme
+from passaparola.programme.models import NetworkRate, Programme, ReportDelivery
 from passaparola.programme.selectors import programme_get, rates_get
 
 RATE_FIELDS = ("cost_per_click", "cpm", "reach_percent", "impressions_enabled")
@@ -68,3 +69,27 @@ def rates_update(
     if changes:
         audit_record(actor=by, action="programme.rates_changed", target=programme, changes=changes)
     return changes
+
+
+def report_delivery_claim(*, person: Person, period: str) -> ReportDelivery | None:
+    """Claim the sending of a period's leadership report to a person; None when already claimed.
+
+    The row is committed before the email goes, so a second run or a second worker finds it
+    and sends nothing.
+    """
+    try:
+        with transaction.atomic():
+            return ReportDelivery.objects.create(person=person, period=period)
+    except IntegrityError:
+        return None
+
+
+def report_delivery_sent(*, delivery: ReportDelivery) -> None:
+    """Record that the claimed report went out."""
+    delivery.sent_at = timezone.now()
+    delivery.save(update_fields=["sent_at"])
+
+
+def report_delivery_release(*, delivery: ReportDelivery) -> None:
+    """Give a claim back after a failed send, so a later run tries again."""
+    delivery.delete()

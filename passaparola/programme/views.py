@@ -31,7 +31,8 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def insight_settings_save(request: AuthedRequest) -> HttpResponse:
-    """Save when people count as at risk, and privacy mode; on the settings page."""
+    """Save when people count as at risk, privacy mode and the leadership report's cadence;
+    on the settings page."""
     if not can_manage_programme(request.user):
         raise Http404
     form = InsightSettingsForm(request.POST, instance=programme_get())
@@ -41,7 +42,7 @@ def insight_settings_save(request: AuthedRequest) -> HttpResponse:
     _save_changes(
         request, form.cleaned_data, form.changed_data, "programme.insight_settings_changed"
     )
-    messages.success(request, _("The people at risk and privacy settings are saved."))
+    messages.success(request, _("The people at risk, privacy and report settings are saved."))
     return redirect("programme:settings")
 
 

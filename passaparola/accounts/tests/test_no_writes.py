@@ -55,6 +55,7 @@ MANAGER_PAGES = [
     "insights:adoption",
     "insights:leadership",
     "insights:at_risk",
+    "insights:report",
     "recognition:journey_overview",
     "recognition:badge_catalogue",
     "recognition:badge_new",
@@ -107,7 +108,8 @@ class NoWritesOnGetTests(BaseTestCase):
 
     def test_a_team_lead_reading_their_teams_insights_writes_nothing(self) -> None:
         self.assert_no_writes(
-            self.lena, ["insights:adoption", "insights:leadership", "insights:at_risk"]
+            self.lena,
+            ["insights:adoption", "insights:leadership", "insights:at_risk", "insights:report"],
         )
 
     def test_a_manager_reading_pages_writes_nothing(self) -> None:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 import passaparola
 from passaparola.content.services import digest_send, suggestion_create, suggestion_decline
+from passaparola.insights.report_mail import report_send
 from passaparola.invitations.emails import invitations_deliver, signup_deliver
 from passaparola.invitations.services import invitation_create, signup_request_create
 from passaparola.notifications.models import Notification
@@ -98,10 +99,14 @@ class EveryEmailTests(MailTestCase):
         )
         token_expiry_notice_send(account=account)
 
+    def leadership_report(self) -> None:
+        report_send(person=self.adam, period_key="2025-01")
+
     def scenes(self) -> dict[str, Callable[[], None]]:
         return {
             "content/email/digest": self.digest,
             "content/email/suggestion": self.suggestion,
+            "insights/email/report": self.leadership_report,
             "invitations/email/invitation": self.invitation,
             "invitations/email/signup": self.signup,
             "notifications/email/login_code": self.login_code,

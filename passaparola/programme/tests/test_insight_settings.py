@@ -1,4 +1,5 @@
-"""People at risk thresholds and privacy mode, on the programme settings page; audited."""
+"""People at risk thresholds, privacy mode and the leadership report's cadence, on the
+programme settings page; audited."""
 
 from django.urls import reverse
 
@@ -12,11 +13,12 @@ VALID = {
     "at_risk_quiet_days": "30",
     "privacy_mode": "on",
     "privacy_min_group_size": "8",
+    "report_cadence": "quarterly",
 }
 URL = reverse("programme:insight_settings")
 
 
-def saved() -> tuple[int, int, int, bool, int]:
+def saved() -> tuple[int, int, int, bool, int, str]:
     programme = programme_get()
     return (
         programme.at_risk_early_weeks,
@@ -24,12 +26,13 @@ def saved() -> tuple[int, int, int, bool, int]:
         programme.at_risk_quiet_days,
         programme.privacy_mode,
         programme.privacy_min_group_size,
+        programme.report_cadence,
     )
 
 
 class InsightSettingsTests(BaseTestCase):
     def test_the_defaults(self) -> None:
-        self.assertEqual(saved(), (4, 2, 21, False, 5))
+        self.assertEqual(saved(), (4, 2, 21, False, 5, "monthly"))
 
     def test_the_settings_page_shows_the_form(self) -> None:
         self.login(self.adam)
@@ -38,6 +41,8 @@ class InsightSettingsTests(BaseTestCase):
 
         self.assertContains(response, f'action="{URL}"')
         self.assertContains(response, 'name="privacy_min_group_size"')
+        self.assertContains(response, '<option value="monthly" selected>Every month</option>')
+        self.assertContains(response, '<option value="off">Not emailed</option>')
 
     def test_the_manager_saves_them_and_the_change_is_audited(self) -> None:
         self.login(self.adam)
@@ -45,11 +50,12 @@ class InsightSettingsTests(BaseTestCase):
         response = self.client.post(URL, VALID)
 
         self.assertRedirects(response, reverse("programme:settings"))
-        self.assertEqual(saved(), (6, 3, 30, True, 8))
+        self.assertEqual(saved(), (6, 3, 30, True, 8, "quarterly"))
         entry = AuditEntry.objects.get(action="programme.insight_settings_changed")
         self.assertEqual(entry.actor_id, self.adam.pk)
         self.assertEqual(entry.changes["privacy_mode"], {"old": False, "new": True})
         self.assertEqual(entry.changes["at_risk_quiet_days"], {"old": 21, "new": 30})
+        self.assertEqual(entry.changes["report_cadence"], {"old": "monthly", "new": "quarterly"})
 
     def test_turning_privacy_mode_off_is_an_unticked_box(self) -> None:
         self.login(self.adam)
@@ -67,6 +73,7 @@ class InsightSettingsTests(BaseTestCase):
             "at_risk_early_shares": ["0", "101"],
             "at_risk_quiet_days": ["6", "366", "99999999999999999999"],
             "privacy_min_group_size": ["1", "0", "101", ""],
+            "report_cadence": ["weekly", "", "MONTHLY"],
         }
         for name, values in cases.items():
             for value in values:
@@ -74,7 +81,7 @@ class InsightSettingsTests(BaseTestCase):
                     response = self.client.post(URL, {**VALID, name: value})
                     self.assertEqual(response.status_code, 400)
                     self.assertContains(response, 'class="error"', status_code=400)
-                    self.assertEqual(saved(), (4, 2, 21, False, 5))
+                    self.assertEqual(saved(), (4, 2, 21, False, 5, "monthly"))
         self.assertFalse(AuditEntry.objects.exists())
 
     def test_only_the_programme_manager_may_change_them(self) -> None:
@@ -82,7 +89,7 @@ class InsightSettingsTests(BaseTestCase):
             with self.subTest(person=person.name):
                 self.login(person)
                 self.assertEqual(self.client.post(URL, VALID).status_code, 404)
-        self.assertEqual(saved(), (4, 2, 21, False, 5))
+        self.assertEqual(saved(), (4, 2, 21, False, 5, "monthly"))
 
     def test_a_get_changes_nothing(self) -> None:
         self.login(self.adam)

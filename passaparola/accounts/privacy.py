@@ -38,6 +38,7 @@ from passaparola.insights.origins import ClickOrigin
 from passaparola.invitations.models import ImportJob, Invitation, SignupRequest
 from passaparola.notifications.models import Notification, NotificationPreference
 from passaparola.people.models import LoginCode, Membership, Person, SsoIdentity
+from passaparola.programme.models import ReportDelivery
 from passaparola.programme.selectors import in_language_of, programme_get
 from passaparola.recognition.models import (
     BadgeAward,
@@ -169,6 +170,7 @@ LINKED: dict[str, Linked] = {
     "notifications.Notification.person": Linked("notifications", DELETED),
     "notifications.NotificationPreference.person": Linked("notification_preference", DELETED),
     "content.DigestLog.person": Linked("digests", DELETED),
+    "programme.ReportDelivery.person": Linked("leadership_reports_sent", DELETED),
     "invitations.Invitation.invited_by": Linked(
         "invitations_sent", KEPT, why="other people's invitations"
     ),
@@ -526,6 +528,12 @@ def person_export(*, person: Person) -> dict[str, Any]:
             "posts",
             "sent_at",
         ),
+        "leadership_reports_sent": _rows(
+            ReportDelivery.objects.filter(person=person).order_by("claimed_at"),
+            "period",
+            "claimed_at",
+            "sent_at",
+        ),
         "invitations_sent": _rows(
             Invitation.objects.filter(invited_by=person).order_by("created_at"),
             "created_at",
@@ -599,6 +607,7 @@ def person_erase(*, person: Person, by: Person) -> dict[str, int]:
         Notification,
         NotificationPreference,
         DigestLog,
+        ReportDelivery,
         LoginCode,
         SsoIdentity,
     ):

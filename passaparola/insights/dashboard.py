@@ -89,6 +89,15 @@ class Dashboard:
     top_people: list[dict[str, object]] = field(default_factory=list)
     top_posts: list[dict[str, object]] = field(default_factory=list)
     estimate: Estimate | None = None
+    sections: Sequence[str] = ()
+
+
+@dataclass
+class Section:
+    """One section the dashboard loads after its figures."""
+
+    filters: InsightFilters
+    name: str
     leads: LeadsSection | None = None
     referrers_chart: SplitChart | None = None
     countries_chart: SplitChart | None = None
@@ -168,14 +177,13 @@ def dashboard_for(filters: InsightFilters, viewer: Person) -> Dashboard:
     result = breakdown(scope)
     previous = breakdown(scope_of(filters, previous=True)).totals if filters.previous else None
     shares_chart, clicks_chart, networks_chart = period_charts(result, scope)
-    individuals = individuals_visible(viewer, group_size(filters.team_ids or None))
+    individuals = individuals_visible(viewer, lambda: group_size(filters.team_ids or None))
     people = top(scope, "person")
     if not individuals:
         people = [(pk, n) for pk, n in people if pk == viewer.pk]
     names = dict(Person.objects.filter(pk__in=[pk for pk, _n in people]).values_list("pk", "name"))
     posts = top(scope, "post")
     titles = dict(Post.objects.filter(pk__in=[pk for pk, _n in posts]).values_list("pk", "title"))
-    referrers_chart, countries_chart = origin_charts(origins_for(scope))
     return Dashboard(
         filters=filters,
         totals=result.totals,
@@ -186,10 +194,26 @@ def dashboard_for(filters: InsightFilters, viewer: Person) -> Dashboard:
         top_people=[{"pk": pk, "name": names.get(pk, ""), "human_clicks": n} for pk, n in people],
         top_posts=[{"pk": pk, "title": titles.get(pk, ""), "human_clicks": n} for pk, n in posts],
         estimate=value_for(scope, by_network=result.by_network),
-        leads=leads_section(scope, viewer=viewer, individuals=individuals),
-        referrers_chart=referrers_chart,
-        countries_chart=countries_chart,
+        sections=SECTIONS,
     )
+
+
+# Sections the page loads after its figures (each its own request: leads and origins read
+# other tables, and the figures should not wait for them).
+SECTIONS = ("leads", "origins")
+
+
+@one_reading()
+def dashboard_section(filters: InsightFilters, viewer: Person, section: str) -> Section:
+    """One of the sections the dashboard loads after its figures (`SECTIONS`)."""
+    scope = scope_of(filters)
+    board = Section(filters=filters, name=section)
+    if section == "leads":
+        individuals = individuals_visible(viewer, lambda: group_size(filters.team_ids or None))
+        board.leads = leads_section(scope, viewer=viewer, individuals=individuals)
+    else:
+        board.referrers_chart, board.countries_chart = origin_charts(origins_for(scope))
+    return board
 
 
 # The tables behind the page, as CSV downloads.

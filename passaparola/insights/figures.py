@@ -224,13 +224,25 @@ def _filtered(
 ) -> Added:
     closed = closed_rows(scope)
     sums = {name: Sum(name) for name in MEASURES}
+    sharers: set[int] = set()
+    active: set[int] = set()
+    if scope.teams or scope.people:
+        # Some people: their rows are few (the person index), one pass gives everything.
+        for row in closed.values("day", "network", "person_id").annotate(**sums):
+            _add(totals, row)
+            _add(per_day[row["day"]], row)
+            if row["network"]:
+                _add(by_network[row["network"]], row)
+            if row["shares"]:
+                sharers.add(row["person_id"])
+            if row["actions"]:
+                active.add(row["person_id"])
+        return sharers, active
     for row in closed.values("day", "network").annotate(**sums):
         _add(totals, row)
         _add(per_day[row["day"]], row)
         if row["network"]:
             _add(by_network[row["network"]], row)
-    sharers: set[int] = set()
-    active: set[int] = set()
     for person_id, shares, actions in (
         closed.filter(Q(shares__gt=0) | Q(actions__gt=0))
         .values("person_id")
@@ -275,10 +287,18 @@ def top(
     column = f"{by}_id"
     closed = closed_rows(scope).exclude(**{f"{column}__isnull": True})
     packed = None
+    every: dict[int, int] = {}
     if scope.programme_wide and scope.start <= scope.last_closed:
         of = Pack.Of.PERSON if by == "person" else Pack.Of.POST
         packed = _packed(of, scope)
         leaders = packed.top(measure, limit)
+    elif scope.teams or scope.people:
+        # Some people: everyone's total in one query (their rows are few), ranked below.
+        every = dict(
+            closed.values(column).annotate(total=Sum(measure)).values_list(column, "total")
+        )
+        positive = ((key, total) for key, total in every.items() if total > 0)
+        leaders = sorted(positive, key=lambda kt: (-kt[1], kt[0]))[:limit]
     else:
         leaders = list(
             closed.values(column)
@@ -298,6 +318,8 @@ def top(
     candidates = {int(key) for key, _ in leaders} | set(fresh)
     if packed is not None:
         earlier = {key: packed.get(measure, key) for key in candidates}
+    elif scope.teams or scope.people:
+        earlier = every
     else:
         earlier = dict(
             closed.filter(**{f"{column}__in": candidates})

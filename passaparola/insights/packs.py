@@ -201,35 +201,35 @@ def sums(of: str, start: date, last: date, *, networks: tuple[str, ...] = ()) ->
         Pack.objects.filter(of=of).filter(
             Q(span=Pack.Span.MONTH, start__in=months) | Q(span=Pack.Span.DAY, start__in=days)
         )
-    )
+    )  # a few hundred kilobytes each, compressed
     # A month not packed yet (its last day was built before it ended) is read day by day.
     missing = set(months) - {pack.start for pack in packs if pack.span == Pack.Span.MONTH}
     if missing:
         packs += Pack.objects.filter(of=of, span=Pack.Span.DAY).filter(_months_q(sorted(missing)))
-    ids: list[Array] = []
-    tables: list[Array] = []
-    for found in map(_decode, packs):
+    # Summed pack by pack: memory holds one pack and the sums, whatever the period's length.
+    seen = np.zeros(0, dtype=bool)
+    by_measure = {name: np.zeros(0, dtype=np.int64) for name in MEASURES}
+    for pack in packs:
+        found = _decode(pack)
+        ids, table = found.ids, found.table
         if networks:
             wanted = [i for i, name in enumerate(found.networks) if name in networks]
             keep = np.isin(found.network, wanted)
-            ids.append(found.ids[keep])
-            tables.append(found.table[:, keep])
-        else:
-            ids.append(found.ids)
-            tables.append(found.table)
-    if not ids:
-        empty = np.zeros(0, dtype=np.int64)
-        return Sums(seen=np.zeros(0, dtype=bool), by_measure=dict.fromkeys(MEASURES, empty))
-    every_id = np.concatenate(ids)
-    table = np.concatenate(tables, axis=1)
-    length = int(every_id.max()) + 1 if len(every_id) else 0
-    return Sums(
-        seen=np.bincount(every_id, minlength=length) > 0,
-        by_measure={
-            name: np.bincount(every_id, weights=table[i], minlength=length).astype(np.int64)
-            for i, name in enumerate(MEASURES)
-        },
-    )
+            ids, table = ids[keep], table[:, keep]
+        if not len(ids):
+            continue
+        length = int(ids.max()) + 1
+        if length > len(seen):
+            seen = np.pad(seen, (0, length - len(seen)))
+            by_measure = {name: np.pad(v, (0, length - len(v))) for name, v in by_measure.items()}
+        seen[ids] = True
+        for i, name in enumerate(MEASURES):
+            column = table[i]
+            if column.any():
+                by_measure[name][:length] += np.bincount(
+                    ids, weights=column, minlength=length
+                ).astype(np.int64)
+    return Sums(seen=seen, by_measure=by_measure)
 
 
 def _months_q(months: list[date]) -> Q:

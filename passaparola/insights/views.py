@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from passaparola.insights.adoption import TABLES, adoption, table_rows
 from passaparola.insights.at_risk import at_risk_details, at_risk_rows
-from passaparola.insights.dashboard import EXPORT_TABLES, dashboard_for, export_rows
+from passaparola.insights.dashboard import (
+    EXPORT_TABLES,
+    SECTIONS,
+    dashboard_for,
+    dashboard_section,
+    export_rows,
+)
 from passaparola.insights.exports import export_csv, report_export_record
 from passaparola.insights.figures import scope_of
 from passaparola.insights.filters import filters_from_request, period_from_request
@@ -44,6 +50,18 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "insights/dashboard.html", {"board": dashboard_for(filters, request.user)}
     )
+
+
+@login_required
+def dashboard_section_view(request: AuthedRequest, section: str) -> HttpResponse:
+    """A section the dashboard loads after its figures; on its own page without htmx."""
+    if section not in SECTIONS:
+        raise Http404
+    filters = filters_from_request(request)
+    context = {"board": dashboard_section(filters, request.user, section), "filters": filters}
+    if request.headers.get("HX-Request"):
+        return render(request, "insights/_dashboard_section.html", context)
+    return render(request, "insights/dashboard_section.html", context)
 
 
 @login_required

@@ -4,6 +4,8 @@ The rule lives here, next to the setting, so every app that shows or acts on one
 figures (insights' tables, the nudge in recognition) asks the same question.
 """
 
+from collections.abc import Callable
+
 from passaparola.people.access import can_manage_programme
 from passaparola.people.models import Person
 from passaparola.programme.models import Programme
@@ -11,7 +13,7 @@ from passaparola.programme.selectors import programme_get
 
 
 def individuals_visible(
-    viewer: Person, group_size: int, *, programme: Programme | None = None
+    viewer: Person, group_size: int | Callable[[], int], *, programme: Programme | None = None
 ) -> bool:
     """Return True when the viewer may see one person's figures in a group of this size.
 
@@ -23,4 +25,5 @@ def individuals_visible(
     programme = programme or programme_get()
     if not programme.privacy_mode or can_manage_programme(viewer):
         return True
-    return group_size >= programme.privacy_min_group_size
+    size = group_size() if callable(group_size) else group_size  # counted only when it matters
+    return size >= programme.privacy_min_group_size

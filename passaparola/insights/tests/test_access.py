@@ -1,6 +1,7 @@
 """Who may read the programme dashboard and whose impact pages."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.urls import reverse
 
@@ -162,3 +163,48 @@ class DashboardPrivacyTests(BaseTestCase):
         self.assertNotContains(hidden, reverse("insights:impact", args=[self.alice.pk]))
         self.assertNotIn("Alice", b"".join(export.streaming_content).decode())  # type: ignore[attr-defined]
         self.assertContains(shown, reverse("insights:impact", args=[self.alice.pk]))
+
+
+class DashboardSectionAccessTests(BaseTestCase):
+    """The sections the dashboard loads after its figures follow the dashboard's rules."""
+
+    def section(self, name: str, **params: str) -> Any:
+        return self.client.get(
+            reverse("insights:dashboard_section", args=[name]), params, headers={"HX-Request": "1"}
+        )
+
+    def test_members_and_outsiders_get_404_and_strangers_log_in(self) -> None:
+        for name in ("leads", "origins"):
+            response = self.section(name)
+            self.assertEqual(response.status_code, 302)
+            for person in (self.alice, self.charlie):
+                with self.subTest(section=name, person=person.name):
+                    self.login(person)
+                    self.assertEqual(self.section(name).status_code, 404)
+                    self.client.logout()
+
+    def test_a_team_lead_reads_the_leads_of_their_own_teams_only(self) -> None:
+        scene = Scene(self.make_post())
+        with frozen(NOW):
+            for person in (self.alice, self.charlie):  # Sales, and no team
+                scene.lead(person, NOW - timedelta(days=1))
+            rollup_changed()
+            self.login(self.lena)
+            mine = self.section("leads")
+            asking_for_all = self.section("leads", team="999999")
+            self.login(self.vera)
+            everyone = self.section("leads")
+        self.assertContains(mine, "1 confirmed lead in the period.")
+        self.assertContains(asking_for_all, "1 confirmed lead in the period.")
+        self.assertContains(everyone, "2 confirmed leads in the period.")
+        # Only the section, for the page to put in place; without htmx, a page of its own.
+        self.assertNotContains(mine, "<html")
+        self.login(self.lena)
+        with frozen(NOW):
+            page = self.client.get(reverse("insights:dashboard_section", args=["leads"]))
+        self.assertContains(page, "<html")
+        self.assertContains(page, "1 confirmed lead in the period.")
+
+    def test_an_unknown_section_is_404(self) -> None:
+        self.login(self.vera)
+        self.assertEqual(self.section("secrets").status_code, 404)

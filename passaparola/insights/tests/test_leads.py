@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from passaparola.content.models import Post
 from passaparola.content.services import post_create, post_publish
 from passaparola.insights.rollups import rollup_range
+from passaparola.insights.tests.sections import with_sections
 from passaparola.insights.tests.test_rollups import Scene
 from passaparola.people.models import Person
 from passaparola.people.services import person_create
@@ -112,7 +113,10 @@ class LeadsScene(BaseTestCase):
     ) -> "TestResponse":
         self.login(viewer)
         with frozen(NOW):
-            return self.client.get(reverse(name, args=args), params)
+            response = self.client.get(reverse(name, args=args), params)
+            if name == "insights:dashboard":
+                return with_sections(self.client, response)
+            return response
 
 
 class DashboardLeadsTests(LeadsScene):

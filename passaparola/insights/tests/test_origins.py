@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from passaparola.insights.origins import ClickOrigin, country_label, rollup_origins
+from passaparola.insights.tests.sections import with_sections
 from passaparola.insights.tests.test_rollups import Scene
 from passaparola.people.models import Person
 from passaparola.testing import BaseTestCase
@@ -89,7 +90,10 @@ class OriginsScene(BaseTestCase):
     ) -> "TestResponse":
         self.login(viewer)
         with frozen(NOW):
-            return self.client.get(reverse(name, args=args), params)
+            response = self.client.get(reverse(name, args=args), params)
+            if name == "insights:dashboard":
+                return with_sections(self.client, response)
+            return response
 
 
 class OriginsRollupTests(OriginsScene):
@@ -204,7 +208,7 @@ class DashboardOriginsTests(OriginsScene):
         self.login(self.vera)
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "it"
         with frozen(NOW):
-            page = self.client.get(reverse("insights:dashboard"))
+            page = with_sections(self.client, self.client.get(reverse("insights:dashboard")))
 
         self.assertContains(page, "Italia")
         with translation.override("nl"):

@@ -24,7 +24,7 @@ from django.utils import timezone
 from passaparola.content.models import Post
 from passaparola.insights import packs
 from passaparola.insights.measures import MEASURES
-from passaparola.insights.models import DailyFigure, DayTotal, Pack
+from passaparola.insights.models import DailyFigure, DayTotal, Pack, RolledDay
 from passaparola.insights.rollups import DayGroups, Figures, day_groups
 from passaparola.people.models import Membership
 
@@ -83,9 +83,39 @@ class Breakdown:
     by_network: dict[str, Figures] = field(default_factory=dict)
 
 
+def today_marks() -> dict[str, int] | None:
+    """How far today's build reaches (the highest id counted per source), or None when today
+    has no build yet: pages then count all of today from the raw rows."""
+    today = timezone.localdate()
+    marks = _remembered(
+        ("marks", today),
+        lambda: RolledDay.objects.filter(day=today).values_list("marks", flat=True).first(),
+    )
+    return marks or None
+
+
+def last_read(scope: Scope) -> date:
+    """The last day the scope reads from the read model: today when today has a build (the
+    worker builds it every few minutes; the rows added since are counted raw), else the last
+    day that is over."""
+    today = timezone.localdate()
+    if scope.start <= today <= scope.end and today_marks() is not None:
+        return today
+    return scope.last_closed
+
+
 def closed_rows(scope: Scope) -> QuerySet[DailyFigure]:
-    """The scope's `DailyFigure` rows of the days that are over."""
-    rows = DailyFigure.objects.filter(day__gte=scope.start, day__lte=scope.last_closed)
+    """The scope's `DailyFigure` rows of the days that are over (what exports read)."""
+    return _filtered_rows(scope, scope.last_closed)
+
+
+def read_rows(scope: Scope) -> QuerySet[DailyFigure]:
+    """The scope's `DailyFigure` rows a page reads: to `last_read`, to add `today_groups` to."""
+    return _filtered_rows(scope, last_read(scope))
+
+
+def _filtered_rows(scope: Scope, last: date) -> QuerySet[DailyFigure]:
+    rows = DailyFigure.objects.filter(day__gte=scope.start, day__lte=last)
     if scope.teams:
         members = Membership.objects.filter(team_id__in=scope.teams).values("person_id")
         rows = rows.filter(person_id__in=members)
@@ -118,9 +148,9 @@ def one_reading() -> Iterator[None]:
 def _today_counted(today: date) -> DayGroups:
     counted = _READING.get()
     if counted is None:
-        return day_groups(today, carry=False)
+        return day_groups(today, carry=False, since=today_marks())
     if today not in counted:
-        counted[today] = day_groups(today, carry=False)
+        counted[today] = day_groups(today, carry=False, since=today_marks())
     found = counted[today]
     assert isinstance(found, DayGroups)
     return replace(found, groups=dict(found.groups))
@@ -142,13 +172,14 @@ def _remembered(key: object, read: Callable[[], T]) -> T:
 def _packed(of: str, scope: Scope) -> packs.Sums:
     """The scope's closed days summed by person or post from the packs (once per reading)."""
     return _remembered(
-        (of, scope.start, scope.last_closed, scope.networks),
-        lambda: packs.sums(of, scope.start, scope.last_closed, networks=scope.networks),
+        (of, scope.start, last_read(scope), scope.networks),
+        lambda: packs.sums(of, scope.start, last_read(scope), networks=scope.networks),
     )
 
 
 def today_groups(scope: Scope) -> DayGroups | None:
-    """Today's groups counted from the raw rows, filtered like the closed days."""
+    """Today's groups counted from the raw rows (those after today's build, if there is one),
+    filtered like the days read from the read model."""
     today = timezone.localdate()
     if not scope.start <= today <= scope.end:
         return None
@@ -222,7 +253,7 @@ def _filtered(
     per_day: dict[date, Figures],
     by_network: dict[str, Figures],
 ) -> Added:
-    closed = closed_rows(scope)
+    closed = read_rows(scope)
     sums = {name: Sum(name) for name in MEASURES}
     sharers: set[int] = set()
     active: set[int] = set()
@@ -262,7 +293,7 @@ def _programme_wide(
     per_day: dict[date, Figures],
     by_network: dict[str, Figures],
 ) -> Added:
-    rows = DayTotal.objects.filter(day__gte=scope.start, day__lte=scope.last_closed)
+    rows = DayTotal.objects.filter(day__gte=scope.start, day__lte=last_read(scope))
     if scope.networks:
         rows = rows.filter(network__in=scope.networks)
     for row in rows.values("day", "network", *MEASURES):
@@ -270,7 +301,7 @@ def _programme_wide(
         _add(per_day[row["day"]], row)
         if row["network"]:
             _add(by_network[row["network"]], row)
-    if scope.start > scope.last_closed:
+    if scope.start > last_read(scope):
         return set(), set()
     people = _packed(Pack.Of.PERSON, scope)
     return people.ids_with("shares"), people.ids_with("actions")
@@ -285,10 +316,10 @@ def top(
     only overtake with figures of today, so everyone counted today is a candidate too.
     """
     column = f"{by}_id"
-    closed = closed_rows(scope).exclude(**{f"{column}__isnull": True})
+    closed = read_rows(scope).exclude(**{f"{column}__isnull": True})
     packed = None
     every: dict[int, int] = {}
-    if scope.programme_wide and scope.start <= scope.last_closed:
+    if scope.programme_wide and scope.start <= last_read(scope):
         of = Pack.Of.PERSON if by == "person" else Pack.Of.POST
         packed = _packed(of, scope)
         leaders = packed.top(measure, limit)

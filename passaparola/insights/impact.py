@@ -13,8 +13,8 @@ from passaparola.insights.figures import (
     Scope,
     Totals,
     breakdown,
-    closed_rows,
     one_reading,
+    read_rows,
     today_groups,
 )
 from passaparola.insights.filters import InsightFilters
@@ -83,7 +83,7 @@ def post_rows(scope: Scope) -> list[PostRow]:
     """Return what each post brought in the scope (shares, human clicks, leads), most first."""
     rows: dict[int, PostRow] = {}
     grouped = (
-        closed_rows(scope)
+        read_rows(scope)
         .exclude(post__isnull=True)
         .values("post_id")
         .annotate(**{name: Sum(name) for name in _POST_MEASURES})

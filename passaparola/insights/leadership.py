@@ -74,7 +74,7 @@ def leadership_figures(scope: Scope, *, viewer: Person) -> Leadership:
     scope = replace(scope, teams=(), people=tuple(sorted(leaders)))
     per_person: dict[int, Figures] = defaultdict(Figures)
     per_post: dict[int, int] = defaultdict(int)
-    closed = figures.closed_rows(scope)
+    closed = figures.read_rows(scope)
     for row in closed.values("person_id").annotate(**{name: Sum(name) for name in SUMMED}):
         for name in SUMMED:
             setattr(per_person[row["person_id"]], name, row[name] or 0)

@@ -16,7 +16,7 @@ from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from passaparola.content.models import Post
-from passaparola.insights.figures import Scope, closed_rows, today_groups
+from passaparola.insights.figures import Scope, read_rows, today_groups, today_marks
 from passaparola.insights.periods import day_start
 from passaparola.insights.scoped import scope_q
 from passaparola.networks.catalogue import NETWORKS
@@ -71,12 +71,14 @@ def _today_in(scope: Scope) -> bool:
 def _fresh(scope: Scope) -> QuerySet[Conversion]:
     """Today's confirmed leads in the scope (counted as the daily figures count them)."""
     today = timezone.localdate()
-    return Conversion.objects.filter(
+    fresh = Conversion.objects.filter(
         scope_q(scope, via="link__"),
         state=Conversion.State.CONFIRMED,
         created_at__gte=day_start(today),
         created_at__lt=day_start(today + timedelta(days=1)),
     )
+    marks = today_marks()  # today's build counted the leads up to its mark already
+    return fresh.filter(pk__gt=marks.get("conversion", 0)) if marks else fresh
 
 
 Key = TypeVar("Key", int, str)
@@ -94,7 +96,7 @@ def lead_counts(scope: Scope) -> tuple[Counter[int], Counter[int], Counter[str],
     networks: Counter[str] = Counter()
     groups = [
         (row["person_id"], row["post_id"], row["network"], row["n"] or 0)
-        for row in closed_rows(scope)
+        for row in read_rows(scope)
         .filter(leads__gt=0)
         .values("person_id", "post_id", "network")
         .annotate(n=Sum("leads"))
@@ -134,7 +136,7 @@ def team_counts(scope: Scope) -> dict[int, tuple[str, int]]:
             name, before = counted.get(row["team"], (row["name"], 0))
             counted[row["team"]] = (name, before + (row["n"] or 0))
 
-    add(closed_rows(scope).filter(leads__gt=0), "person__", Sum("leads"))
+    add(read_rows(scope).filter(leads__gt=0), "person__", Sum("leads"))
     if _today_in(scope):
         add(_fresh(scope), "link__person__", Count("pk"))
     return counted

@@ -61,6 +61,9 @@ class RolledDay(models.Model):
     # The raw clicks of the day were gone when it was last built: its click figures were
     # carried over from the previous build, not recounted.
     clicks_carried = models.BooleanField(default=False)
+    # The highest id of each source table counted in this build (see `rollups.SOURCES`): the
+    # pages read today's build and only the rows added after it.
+    marks = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"{self.day} built at {self.built_at}"

@@ -62,22 +62,28 @@ def earned_points() -> Q:
     return ~Q(action=PointsEntry.Action.REDEMPTION)
 
 
-def day_groups(day: date, *, carry: bool = True) -> DayGroups:
+def day_groups(day: date, *, carry: bool = True, since: dict[str, int] | None = None) -> DayGroups:
     """Count one day from the raw rows (five grouped queries, whatever the day's size).
 
     With `carry`, a day whose raw clicks are all gone keeps the click figures summed before.
+    With `since` (a build's marks), only the rows added after that build are counted.
     """
     start, end = day_bounds(day)
     found = DayGroups(day=day)
     groups = found.groups
+    after = since or {}
+
+    def newer(source: str) -> Q:
+        return Q(pk__gt=after[source]) if source in after else Q()
+
     for row in (
-        Share.objects.filter(created_at__gte=start, created_at__lt=end)
+        Share.objects.filter(newer("share"), created_at__gte=start, created_at__lt=end)
         .values("person_id", "post_id", "network")
         .annotate(n=Count("pk"))
     ):
         groups[(row["person_id"], row["post_id"], row["network"])].shares = row["n"]
     clicks = list(
-        Click.objects.filter(created_at__gte=start, created_at__lt=end)
+        Click.objects.filter(newer("click"), created_at__gte=start, created_at__lt=end)
         .values(person=F("link__person_id"), post=F("link__post_id"), net=F("link__network"))
         .annotate(
             human=Count("pk", filter=Q(is_bot=False)),
@@ -85,7 +91,7 @@ def day_groups(day: date, *, carry: bool = True) -> DayGroups:
             unique=Count("visitor", filter=Q(is_bot=False), distinct=True),
         )
     )
-    if clicks or not carry:
+    if clicks or not carry or since is not None:
         for row in clicks:
             figures = groups[(row["person"], row["post"], row["net"])]
             figures.human_clicks = row["human"]
@@ -95,14 +101,17 @@ def day_groups(day: date, *, carry: bool = True) -> DayGroups:
         _carry_clicks(found)
     for row in (
         Conversion.objects.filter(
-            state=Conversion.State.CONFIRMED, created_at__gte=start, created_at__lt=end
+            newer("conversion"),
+            state=Conversion.State.CONFIRMED,
+            created_at__gte=start,
+            created_at__lt=end,
         )
         .values(person=F("link__person_id"), post=F("link__post_id"), net=F("link__network"))
         .annotate(n=Count("pk"))
     ):
         groups[(row["person"], row["post"], row["net"])].leads = row["n"]
     for row in (
-        Activity.objects.filter(created_at__gte=start, created_at__lt=end)
+        Activity.objects.filter(newer("activity"), created_at__gte=start, created_at__lt=end)
         .exclude(verb__in=NOT_ACTIONS)
         .values("person_id", "post_id", "network")
         .annotate(n=Count("pk"))
@@ -110,7 +119,9 @@ def day_groups(day: date, *, carry: bool = True) -> DayGroups:
         network = row["network"] if row["post_id"] is not None else ""
         groups[(row["person_id"], row["post_id"], network)].actions += row["n"]
     for row in (
-        PointsEntry.objects.filter(earned_points(), created_at__gte=start, created_at__lt=end)
+        PointsEntry.objects.filter(
+            newer("points"), earned_points(), created_at__gte=start, created_at__lt=end
+        )
         .values("person_id", "post_id", "network")
         .annotate(total=Sum("points"))
     ):
@@ -180,7 +191,12 @@ def rollup_day(day: date, *, month: bool = True) -> int:
         packs.pack_month(packs.month_start(day))
     marker.built_at = timezone.now()
     marker.clicks_carried = found.clicks_carried
-    marker.save(update_fields=["built_at", "clicks_carried"])
+    # Taken after counting: a row added meanwhile waits for the next build, never counts twice.
+    marker.marks = {
+        source: model.objects.aggregate(top=Max("pk"))["top"] or 0
+        for source, model in MARKED.items()
+    }
+    marker.save(update_fields=["built_at", "clicks_carried", "marks"])
     return len(found.groups)
 
 
@@ -209,6 +225,14 @@ def _pack_months(days: Iterable[date]) -> None:
 # row with a lower id may appear after a higher one was read: each run looks again at the last
 # ids before its mark, and always rebuilds today and yesterday.
 OVERLAP = 5000
+
+MARKED: dict[str, type[Activity | Click | Conversion | Share | PointsEntry]] = {
+    "activity": Activity,
+    "click": Click,
+    "conversion": Conversion,
+    "share": Share,
+    "points": PointsEntry,
+}
 
 SOURCES: dict[str, type[Activity | Click | Share | PointsEntry]] = {
     "activity": Activity,

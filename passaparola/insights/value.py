@@ -26,7 +26,7 @@ from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
-from passaparola.insights.figures import Scope, breakdown, closed_rows, today_groups
+from passaparola.insights.figures import Scope, breakdown, read_rows, today_groups
 from passaparola.insights.rollups import Figures
 from passaparola.networks.catalogue import NETWORKS
 from passaparola.programme.selectors import programme_get, rates_get
@@ -194,7 +194,7 @@ def shares_by_sharer(scope: Scope) -> dict[tuple[int, str], int]:
     size (the others add no impressions), closed days and today alike."""
     found: dict[tuple[int, str], int] = defaultdict(int)
     rows = (
-        closed_rows(scope)
+        read_rows(scope)
         .filter(shares__gt=0, person_id__in=audience_people())
         .values("person_id", "network")
         .annotate(total=Sum("shares"))

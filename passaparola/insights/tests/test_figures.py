@@ -2,8 +2,11 @@
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from passaparola.insights.figures import Scope, breakdown, top
-from passaparola.insights.rollups import rollup_range
+from passaparola.insights.rollups import rollup_changed, rollup_range
 from passaparola.insights.tests.test_rollups import Scene
 from passaparola.testing import BaseTestCase
 from passaparola.testing.clock import NOW, frozen
@@ -79,3 +82,49 @@ class FigureTests(BaseTestCase):
             )
 
         self.assertEqual(result.totals.human_clicks, 3)
+
+
+class TodaysBuildTests(BaseTestCase):
+    """Pages read today's build (the worker's, every few minutes) and only the rows after it."""
+
+    @frozen()
+    def test_todays_build_and_the_rows_after_it_count_once_each(self) -> None:
+        scene = Scene(self.make_post())
+        scene.share(self.alice, NOW)
+        scene.click(self.alice, NOW, visitor="a")
+        scene.lead(self.alice, NOW)
+        today = Scope(start=NOW.date(), end=NOW.date())
+        before = breakdown(today).totals
+        rollup_changed()
+        built = breakdown(today).totals
+        scene.click(self.alice, NOW, visitor="b")
+        scene.click(self.bob, NOW, visitor="c", bot=True)
+        scene.lead(self.alice, NOW)
+        after = breakdown(today).totals
+        team = breakdown(Scope(start=NOW.date(), end=NOW.date(), teams=(self.sales.pk,))).totals
+        rollup_changed()
+        rebuilt = breakdown(today).totals
+
+        self.assertEqual(built, before)
+        self.assertEqual(
+            (after.shares, after.human_clicks, after.bot_visits, after.leads), (1, 2, 1, 2)
+        )
+        # Alice and Bob are in Sales (Erin, who published, is not).
+        self.assertEqual(
+            (team.shares, team.human_clicks, team.bot_visits, team.leads), (1, 2, 1, 2)
+        )
+        self.assertEqual(rebuilt, after)
+        self.assertEqual(top(today, "person"), [(self.alice.pk, 2)])
+
+    @frozen()
+    def test_with_a_build_of_today_the_raw_rows_are_read_from_its_marks_on(self) -> None:
+        scene = Scene(self.make_post())
+        for visitor in "abc":
+            scene.click(self.alice, NOW, visitor=visitor)
+        rollup_changed()
+        today = Scope(start=NOW.date(), end=NOW.date())
+        with CaptureQueriesContext(connection) as queries:
+            breakdown(today)
+        raw = [q["sql"] for q in queries.captured_queries if "tracking_click" in q["sql"]]
+        self.assertEqual(len(raw), 1)
+        self.assertIn('"tracking_click"."id" >', raw[0])

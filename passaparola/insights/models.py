@@ -10,7 +10,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class DailyFigure(models.Model):
+class Measures(models.Model):
+    """The figures the read model counts (`measures.MEASURES`; meanings on `DailyFigure`)."""
+
+    shares = models.PositiveIntegerField(default=0)
+    human_clicks = models.PositiveIntegerField(default=0)
+    unique_visitors = models.PositiveIntegerField(default=0)
+    bot_visits = models.PositiveIntegerField(default=0)
+    leads = models.PositiveIntegerField(default=0)
+    actions = models.PositiveIntegerField(default=0)
+    points = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyFigure(Measures):
     """What one person's sharing of one post on one network did on one day (programme time).
 
     - shares: shares recorded that day;
@@ -32,13 +47,6 @@ class DailyFigure(models.Model):
         "content.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     network = models.CharField(max_length=20, blank=True)
-    shares = models.PositiveIntegerField(default=0)
-    human_clicks = models.PositiveIntegerField(default=0)
-    unique_visitors = models.PositiveIntegerField(default=0)
-    bot_visits = models.PositiveIntegerField(default=0)
-    leads = models.PositiveIntegerField(default=0)
-    actions = models.PositiveIntegerField(default=0)
-    points = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("daily figures")
@@ -79,7 +87,7 @@ class RollupMark(models.Model):
         return f"{self.source} read up to {self.last_id}"
 
 
-class DayTotal(models.Model):
+class DayTotal(Measures):
     """The whole programme's figures for one day on one network ("" for steps on none).
 
     The sum of the day's `DailyFigure` rows, kept beside them so that a year of whole-programme
@@ -88,13 +96,6 @@ class DayTotal(models.Model):
 
     day = models.DateField()
     network = models.CharField(max_length=20, blank=True)
-    shares = models.PositiveIntegerField(default=0)
-    human_clicks = models.PositiveIntegerField(default=0)
-    unique_visitors = models.PositiveIntegerField(default=0)
-    bot_visits = models.PositiveIntegerField(default=0)
-    leads = models.PositiveIntegerField(default=0)
-    actions = models.PositiveIntegerField(default=0)
-    points = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("daily total")
